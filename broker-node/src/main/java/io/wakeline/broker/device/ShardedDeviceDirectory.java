@@ -1,0 +1,23 @@
+package io.wakeline.broker.device;
+
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/** {@link DeviceDirectory} over cluster sharding: the device's entity may live on any node. */
+public final class ShardedDeviceDirectory implements DeviceDirectory {
+    private final ClusterSharding sharding;
+    private final Duration askTimeout;
+
+    public ShardedDeviceDirectory(ActorSystem<?> system, Duration askTimeout) {
+        this.sharding = ClusterSharding.get(system);
+        this.askTimeout = askTimeout;
+    }
+
+    @Override
+    public CompletionStage<RawPushOutcome> pushRaw(RawPush push) {
+        return sharding.entityRefFor(DeviceEntity.ENTITY_KEY, push.deviceId())
+                .ask(replyTo -> new DeviceEntity.DeliverRaw(push, replyTo), askTimeout);
+    }
+}

@@ -1,0 +1,85 @@
+package io.wakeline.broker.gateway.device;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.wakeline.broker.CborSerializable;
+import io.wakeline.protocol.v1.NotificationType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The address device entities send to when they need a link (DESIGN.md "gateway.device"). A node runs
+ * a few of these; each looks links up in the node's {@link LinkTable} and drives them directly, so
+ * there is no actor per link. Being an actor, it is addressable from an entity on any node.
+ */
+public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
+
+    public interface Command extends CborSerializable {
+    }
+
+    /** A notification for the device on link {@code linkId}. */
+    public record Deliver(
+            long linkId,
+            String appId,
+            String channelId,
+            NotificationType type,
+            byte[] payload,
+            String messageId,
+            long sentAtMillis) implements Command {
+    }
+
+    /** The device attached through a newer link; {@code linkId} must go away. */
+    public record Replaced(long linkId) implements Command {
+    }
+
+    private final LinkTable links;
+
+    private LinkRegistry(ActorContext<Command> context, LinkTable links) {
+        super(context);
+        this.links = links;
+    }
+
+    public static Behavior<Command> create(LinkTable links) {
+        return Behaviors.setup(ctx -> new LinkRegistry(ctx, links));
+    }
+
+    /** Spawns {@code count} registries as children of {@code context}'s actor. */
+    public static List<ActorRef<Command>> spawnAll(ActorContext<?> context, LinkTable links, int count) {
+        List<ActorRef<Command>> refs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            refs.add(context.spawn(create(links), "link-registry-" + i));
+        }
+        return refs;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Deliver.class, this::onDeliver)
+                .onMessage(Replaced.class, this::onReplaced)
+                .build();
+    }
+
+    private Behavior<Command> onDeliver(Deliver delivery) {
+        LinkEndpoint link = links.get(delivery.linkId());
+        if (link == null) {
+            // the link closed while the notification was on its way; raw push is best effort
+            getContext().getLog().debug("link gone before delivery linkId={} msgId={}", delivery.linkId(), delivery.messageId());
+        } else {
+            link.deliver(delivery);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onReplaced(Replaced replaced) {
+        LinkEndpoint link = links.get(replaced.linkId());
+        if (link != null) {
+            link.replaced();
+        }
+        return this;
+    }
+}
