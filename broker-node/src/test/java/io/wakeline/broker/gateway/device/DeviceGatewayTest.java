@@ -1,0 +1,191 @@
+package io.wakeline.broker.gateway.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import com.typesafe.config.ConfigFactory;
+import io.wakeline.broker.app.AppDirectory;
+import io.wakeline.broker.device.DeviceEntity;
+import io.wakeline.broker.device.DeviceEntitySettings;
+import io.wakeline.protocol.v1.ChannelRequest;
+import io.wakeline.protocol.v1.Envelope;
+import io.wakeline.protocol.v1.ErrorCode;
+import io.wakeline.protocol.v1.GoAwayReason;
+import io.wakeline.protocol.v1.Hello;
+import io.wakeline.protocol.v1.Ping;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The device gateway over real TCP, with sharded entities and serialization checks on every message. */
+class DeviceGatewayTest {
+    private static final byte[] FLEET_SECRET = "fleet-secret-for-tests-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+    private static final String APP = "ms-app://S-1-15-2-7";
+
+    private static ActorTestKit testKit;
+    private static DeviceGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        testKit = ActorTestKit.create("gateway-test", ConfigFactory.parseString("""
+                akka.actor.provider = cluster
+                akka.remote.artery.canonical.hostname = 127.0.0.1
+                akka.remote.artery.canonical.port = 0
+                akka.actor.serialize-messages = on
+                akka.actor.serialization-bindings { "io.wakeline.broker.CborSerializable" = jackson-cbor }
+                akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+                akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.local"
+                akka.persistence.snapshot-store.local.dir = "target/snapshots-gateway-test"
+                akka.cluster.sharding.passivation.strategy = none
+                akka.loglevel = WARNING
+                """).withFallback(ConfigFactory.load()));
+        Cluster cluster = Cluster.get(testKit.system());
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        DeviceEntitySettings entitySettings = new DeviceEntitySettings(Duration.ofMinutes(2), 100, Duration.ofDays(30), Duration.ofSeconds(5));
+        DeviceEntity.init(testKit.system(), entitySettings, token -> "https://test.invalid/w/" + token.channelId());
+        LinkTable links = new LinkTable();
+        List<ActorRef<LinkRegistry.Command>> registries = List.of(
+                testKit.spawn(LinkRegistry.create(links), "reg-0"), testKit.spawn(LinkRegistry.create(links), "reg-1"));
+        DeviceGatewaySettings settings = new DeviceGatewaySettings("127.0.0.1", 0, 16384, Duration.ofMillis(800),
+                Duration.ofSeconds(30), Duration.ofSeconds(2), 32 * 1024, 64 * 1024, 2, 2, Duration.ofSeconds(1));
+        AppDirectory apps = sid -> CompletableFuture.completedFuture(sid.equals(APP));
+        gateway = DeviceGateway.bind(settings, FLEET_SECRET, apps, ClusterSharding.get(testKit.system()),
+                Duration.ofSeconds(10), links, registries);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.shutdown();
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void aDeviceWithTheRightCredentialIsWelcomedAndGetsChannels() throws Exception {
+        try (TestDeviceClient device = new TestDeviceClient(gateway.port())) {
+            Envelope welcome = device.handshake("welcome-1", FLEET_SECRET);
+            assertEquals(Envelope.BodyCase.WELCOME, welcome.getBodyCase(), welcome.toString());
+            assertEquals(16384, welcome.getWelcome().getMaxFrameBytes());
+
+            device.send(Envelope.newBuilder().setChannelRequest(ChannelRequest.newBuilder().setRequestId(42).setAppId(APP)).build());
+            Envelope issued = device.receive().orElseThrow();
+            assertEquals(Envelope.BodyCase.CHANNEL_ISSUED, issued.getBodyCase(), issued.toString());
+            assertEquals(42, issued.getChannelIssued().getRequestId());
+            assertTrue(issued.getChannelIssued().getChannelUri().startsWith("https://test.invalid/w/"));
+            assertTrue(issued.getChannelIssued().getExpiresAtMillis() > System.currentTimeMillis() + Duration.ofDays(29).toMillis());
+        }
+    }
+
+    @Test
+    void aChannelForAnUnregisteredAppIsRefusedAndTheLinkStaysUp() throws Exception {
+        try (TestDeviceClient device = new TestDeviceClient(gateway.port())) {
+            device.handshake("unknown-app-1", FLEET_SECRET);
+            device.send(Envelope.newBuilder().setChannelRequest(ChannelRequest.newBuilder().setRequestId(5).setAppId("ms-app://S-1-15-2-999")).build());
+            Envelope error = device.receive().orElseThrow();
+            assertEquals(ErrorCode.UNKNOWN_APP, error.getError().getCode());
+            assertEquals(5, error.getError().getRequestId());
+            assertFalse(error.getError().getFatal());
+            assertPongFor(device, 77);
+        }
+    }
+
+    @Test
+    void aWrongCredentialIsRefusedAndTheLinkClosed() throws Exception {
+        try (TestDeviceClient device = new TestDeviceClient(gateway.port())) {
+            Envelope answer = device.handshake("intruder-1", "not-the-fleet-secret".getBytes(StandardCharsets.UTF_8));
+            assertEquals(ErrorCode.AUTHENTICATION_FAILED, answer.getError().getCode());
+            assertTrue(answer.getError().getFatal());
+            assertTrue(device.closedByBroker());
+        }
+    }
+
+    @Test
+    void randomBytesCloseOnlyThatLink() throws Exception {
+        try (TestDeviceClient good = new TestDeviceClient(gateway.port());
+             TestDeviceClient bad = new TestDeviceClient(gateway.port())) {
+            good.handshake("good-1", FLEET_SECRET);
+            byte[] garbage = new byte[2000];
+            new Random(1234).nextBytes(garbage);
+            garbage[0] = 0x10; // a plausible length so the body itself must be rejected, not just the prefix
+            bad.sendRaw(garbage);
+            assertTrue(bad.closedByBroker());
+            assertPongFor(good, 1);
+        }
+    }
+
+    @Test
+    void aHugeLengthPrefixIsFrameTooLargeAndClosesTheLink() throws Exception {
+        try (TestDeviceClient good = new TestDeviceClient(gateway.port());
+             TestDeviceClient bad = new TestDeviceClient(gateway.port())) {
+            good.handshake("good-2", FLEET_SECRET);
+            bad.sendRaw(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07});
+            Envelope error = bad.receive().orElseThrow();
+            assertEquals(ErrorCode.FRAME_TOO_LARGE, error.getError().getCode());
+            assertTrue(bad.closedByBroker());
+            assertPongFor(good, 2);
+        }
+    }
+
+    @Test
+    void aHalfOpenHandshakeTimesOutWithoutDisturbingOthers() throws Exception {
+        try (TestDeviceClient good = new TestDeviceClient(gateway.port());
+             TestDeviceClient halfOpen = new TestDeviceClient(gateway.port())) {
+            good.handshake("good-3", FLEET_SECRET);
+            halfOpen.send(Envelope.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1).setDeviceId("slow-1")).build());
+            assertEquals(Envelope.BodyCase.CHALLENGE, halfOpen.receive().orElseThrow().getBodyCase());
+            Envelope error = halfOpen.receive().orElseThrow();
+            assertEquals(ErrorCode.HANDSHAKE_TIMEOUT, error.getError().getCode());
+            assertTrue(halfOpen.closedByBroker());
+            assertPongFor(good, 3);
+        }
+    }
+
+    @Test
+    void anUnsupportedVersionIsRefused() throws Exception {
+        try (TestDeviceClient device = new TestDeviceClient(gateway.port())) {
+            device.send(Envelope.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(0).setDeviceId("old-1")).build());
+            assertEquals(ErrorCode.UNSUPPORTED_VERSION, device.receive().orElseThrow().getError().getCode());
+            assertTrue(device.closedByBroker());
+        }
+    }
+
+    @Test
+    void aNewerLinkForTheSameDeviceReplacesTheOlderOne() throws Exception {
+        try (TestDeviceClient older = new TestDeviceClient(gateway.port());
+             TestDeviceClient newer = new TestDeviceClient(gateway.port())) {
+            assertEquals(Envelope.BodyCase.WELCOME, older.handshake("twice-1", FLEET_SECRET).getBodyCase());
+            assertEquals(Envelope.BodyCase.WELCOME, newer.handshake("twice-1", FLEET_SECRET).getBodyCase());
+            Envelope goAway = older.receive().orElseThrow();
+            assertEquals(GoAwayReason.REPLACED, goAway.getGoAway().getReason());
+            assertTrue(older.closedByBroker());
+            assertPongFor(newer, 4);
+        }
+    }
+
+    @Test
+    void aSilentLinkIsToldToGoAwayAfterTheIdleTimeout() throws Exception {
+        try (TestDeviceClient device = new TestDeviceClient(gateway.port())) {
+            device.handshake("silent-1", FLEET_SECRET);
+            Envelope goAway = device.receive().orElseThrow();
+            assertEquals(GoAwayReason.IDLE, goAway.getGoAway().getReason());
+            assertTrue(device.closedByBroker());
+        }
+    }
+
+    private static void assertPongFor(TestDeviceClient device, long nonce) throws Exception {
+        device.send(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)).build());
+        Envelope pong = device.receive().orElseThrow();
+        assertEquals(Envelope.BodyCase.PONG, pong.getBodyCase(), pong.toString());
+        assertEquals(nonce, pong.getPong().getNonce());
+    }
+}
