@@ -1,0 +1,143 @@
+package io.wakeline.broker.node;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import com.typesafe.config.Config;
+import io.wakeline.broker.app.AppDirectory;
+import io.wakeline.broker.channel.ChannelToken;
+import io.wakeline.broker.device.DeviceEntity;
+import io.wakeline.broker.device.DeviceEntitySettings;
+import io.wakeline.broker.gateway.device.DeviceGateway;
+import io.wakeline.broker.gateway.device.DeviceGatewaySettings;
+import io.wakeline.broker.gateway.device.LinkRegistry;
+import io.wakeline.broker.gateway.device.LinkTable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One broker JVM = one cluster node running both gateways and hosting device shards (DESIGN.md
+ * "Cluster"). {@link #start(Config)} returns once both listeners accept connections.
+ */
+public final class BrokerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BrokerNode.class);
+
+    private final ActorSystem<Void> system;
+    private final Config config;
+    private final DeviceGateway deviceGateway;
+    private final AppGatewayBinding appGateway;
+
+    private BrokerNode(ActorSystem<Void> system, Config config, DeviceGateway deviceGateway, AppGatewayBinding appGateway) {
+        this.system = system;
+        this.config = config;
+        this.deviceGateway = deviceGateway;
+        this.appGateway = appGateway;
+    }
+
+    public static BrokerNode start(Config config) throws Exception {
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), config.getString("wakeline.cluster-name"), config);
+        try {
+            return assemble(system, config);
+        } catch (Exception | Error e) {
+            system.terminate();
+            throw e;
+        }
+    }
+
+    private static BrokerNode assemble(ActorSystem<Void> system, Config config) throws Exception {
+        Cluster cluster = Cluster.get(system);
+        if (config.getStringList("akka.cluster.seed-nodes").isEmpty()) {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        }
+        DatabaseSchema.createIfMissing(system, Duration.ofSeconds(60));
+
+        AppGatewayBinding.Prepared app = AppGatewayBinding.prepare(system, config);
+        DeviceEntitySettings entitySettings = DeviceEntitySettings.fromConfig(config);
+        Function<ChannelToken, String> channelUris = app.channelUris();
+        DeviceEntity.init(system, entitySettings, channelUris);
+
+        DeviceGatewaySettings deviceSettings = DeviceGatewaySettings.fromConfig(config);
+        LinkTable links = new LinkTable();
+        List<ActorRef<LinkRegistry.Command>> registries = new ArrayList<>();
+        for (int i = 0; i < deviceSettings.linkRegistries(); i++) {
+            registries.add(system.systemActorOf(LinkRegistry.create(links), "link-registry-" + i, Props.empty()));
+        }
+        byte[] fleetSecret = FleetSecret.load(config);
+        AppDirectory apps = app.appDirectory();
+        DeviceGateway deviceGateway = DeviceGateway.bind(deviceSettings, fleetSecret, apps,
+                ClusterSharding.get(system), entitySettings.askTimeout(), links, registries);
+        AppGatewayBinding appGateway = app.bind();
+
+        BrokerNode node = new BrokerNode(system, config, deviceGateway, appGateway);
+        node.registerShutdownTasks();
+        return node;
+    }
+
+    private void registerShutdownTasks() {
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "drain-device-links", () -> {
+            deviceGateway.unbind();
+            int drained = deviceGateway.drainLinks();
+            log.info("draining: told {} devices to reconnect elsewhere", drained);
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        appGateway.addToCoordinatedShutdown(system);
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-device-gateway", () -> {
+            deviceGateway.shutdown();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    public DeviceGateway deviceGateway() {
+        return deviceGateway;
+    }
+
+    public int deviceGatewayPort() {
+        return deviceGateway.port();
+    }
+
+    public String deviceGatewayHost() {
+        return config.getString("wakeline.device-gateway.host");
+    }
+
+    public int appGatewayPort() {
+        return appGateway.port();
+    }
+
+    public String appGatewayUrl() {
+        return appGateway.baseUrl();
+    }
+
+    public Path certificatePem() {
+        return appGateway.certificatePem();
+    }
+
+    public String fleetSecretSource() {
+        return config.getString("wakeline.fleet-secret").isBlank()
+                ? FleetSecret.file(config).toString() : "wakeline.fleet-secret";
+    }
+
+    /** Runs coordinated shutdown (the same path as SIGTERM) and waits for the actor system to stop. */
+    @Override
+    public void close() throws Exception {
+        CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason())
+                .toCompletableFuture().get(90, java.util.concurrent.TimeUnit.SECONDS);
+        system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+}
