@@ -101,7 +101,11 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
         }
         if (msg instanceof DecodeResult.Malformed malformed) {
             shared.metrics().malformedFrames.increment();
-            fail(malformed.code(), malformed.reason());
+            if (malformed.closesLink()) {
+                fail(malformed.code(), malformed.reason());
+            } else {
+                reject(malformed.code(), malformed.reason(), 0);
+            }
             return;
         }
         Envelope envelope = (Envelope) msg;

@@ -9,9 +9,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Netty adapter of the protocol's {@link FrameDecoder}: emits {@code Envelope}s, or one
- * {@link DecodeResult.Malformed} after which the rest of the stream is discarded (it is out of sync and
- * the session closes the link).
+ * Netty adapter of the protocol's {@link FrameDecoder}: emits {@code Envelope}s and
+ * {@link DecodeResult.Malformed} values. After a malformed result that closes the link the rest of the
+ * stream is discarded (it is out of sync); an unknown message only skips its own frame.
  */
 final class FrameDecoderHandler extends ByteToMessageDecoder {
     private final FrameDecoder decoder;
@@ -34,6 +34,10 @@ final class FrameDecoderHandler extends ByteToMessageDecoder {
             if (result instanceof DecodeResult.Frame frame) {
                 in.skipBytes(view.position() - start);
                 out.add(frame.envelope());
+            } else if (result instanceof DecodeResult.Malformed malformed && !malformed.closesLink()) {
+                // a newer peer's message: the frame is consumed and the stream is still in sync
+                in.skipBytes(view.position() - start);
+                out.add(malformed);
             } else if (result instanceof DecodeResult.Malformed malformed) {
                 failed = true;
                 in.skipBytes(in.readableBytes());

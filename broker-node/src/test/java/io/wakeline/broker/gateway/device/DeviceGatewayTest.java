@@ -151,6 +151,19 @@ class DeviceGatewayTest {
     }
 
     @Test
+    void aMessageFromANewerProtocolIsAnsweredAndTheLinkStaysUp() throws Exception {
+        try (TestDeviceClient device = new TestDeviceClient(gateway.port())) {
+            device.handshake("newer-1", FLEET_SECRET);
+            // an Envelope whose only field is number 99 (length-delimited, one zero byte): unknown to this broker
+            device.sendRaw(new byte[] {0x04, (byte) 0x9A, 0x06, 0x01, 0x00});
+            Envelope error = device.receive().orElseThrow();
+            assertEquals(ErrorCode.UNKNOWN_MESSAGE, error.getError().getCode());
+            assertFalse(error.getError().getFatal());
+            assertPongFor(device, 5);
+        }
+    }
+
+    @Test
     void anUnsupportedVersionIsRefused() throws Exception {
         try (TestDeviceClient device = new TestDeviceClient(gateway.port())) {
             device.send(Envelope.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(0).setDeviceId("old-1")).build());

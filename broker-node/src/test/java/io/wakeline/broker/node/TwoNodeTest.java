@@ -1,0 +1,88 @@
+package io.wakeline.broker.node;
+
+import static io.wakeline.broker.node.TestNodeConfig.APP_A;
+import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
+import static io.wakeline.broker.node.TestNodeConfig.SECRET_A;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.cluster.MemberStatus;
+import akka.cluster.sharding.typed.GetShardRegionState;
+import akka.cluster.sharding.ShardRegion;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.typed.Cluster;
+import io.wakeline.broker.device.DeviceEntity;
+import io.wakeline.simulator.ChannelRecord;
+import io.wakeline.simulator.DeviceSimulator;
+import io.wakeline.simulator.SimulatorConfig;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two nodes in one JVM: every device's link is on node A (which hosts no entities), every entity on
+ * node B. Attach, channel requests and deliveries therefore all cross the remoting boundary serialized.
+ */
+class TwoNodeTest {
+    private static final int DEVICES = 10;
+
+    @TempDir
+    Path dirA;
+    @TempDir
+    Path dirB;
+
+    @Test
+    void aDeviceLinkedToOneNodeIsServedByItsEntityOnTheOther() throws Exception {
+        int remotingB = TestNodeConfig.freePort();
+        String entityRole = "wakeline.device.entity-role = \"entities\"\nwakeline.app-gateway.entity-role = \"entities\"\n";
+        try (BrokerNode nodeB = BrokerNode.start(TestNodeConfig.node(dirB, TestNodeConfig.freePort(), TestNodeConfig.freePort(), remotingB,
+                     entityRole + "akka.cluster.roles = [\"entities\"]"));
+             BrokerNode nodeA = BrokerNode.start(TestNodeConfig.node(dirA, TestNodeConfig.freePort(), TestNodeConfig.freePort(), 0,
+                     entityRole + "akka.cluster.seed-nodes = [\"akka://wakeline@127.0.0.1:" + remotingB + "\"]"))) {
+            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> {
+                var members = Cluster.get(nodeA.system()).state().getMembers();
+                return StreamSupport.stream(members.spliterator(), false).filter(m -> m.status() == MemberStatus.up()).count() == 2;
+            });
+
+            Map<String, byte[]> received = new ConcurrentHashMap<>();
+            try (DeviceSimulator simulator = DeviceSimulator.start(SimulatorConfig.builder()
+                    .host("127.0.0.1").port(nodeA.deviceGatewayPort()).deviceCount(DEVICES).deviceIdPrefix("cross-")
+                    .fleetSecret(FLEET_SECRET).appIds(List.of(APP_A))
+                    .listener((deviceId, n) -> received.put(deviceId, n.getPayload().toByteArray()))
+                    .build())) {
+                assertTrue(simulator.awaitChannels(Duration.ofSeconds(30)), () -> simulator.stats().summaryLine());
+
+                AppServerClient appServer = new AppServerClient(nodeA.appGatewayUrl(), nodeA.certificatePem());
+                String token = appServer.token(APP_A, SECRET_A);
+                for (ChannelRecord channel : simulator.channels()) {
+                    byte[] payload = ("for " + channel.deviceId()).getBytes(StandardCharsets.UTF_8);
+                    HttpResponse<String> response = appServer.sendRaw(channel.channelUri(), token, payload);
+                    assertEquals("received", response.headers().firstValue("X-WNS-Status").orElse(""), response::toString);
+                }
+                EndToEndTest.awaitUntil(Duration.ofSeconds(10), () -> received.size() == DEVICES);
+
+                assertEquals(DEVICES, entityIdsOn(nodeB).size(), "every device entity lives on node B");
+                assertEquals(0, nodeB.deviceGateway().attachedLinks(), "no device link is on node B");
+                assertEquals(DEVICES, nodeA.deviceGateway().attachedLinks());
+            }
+        }
+    }
+
+    private static Set<String> entityIdsOn(BrokerNode node) {
+        TestProbe<ShardRegion.CurrentShardRegionState> probe = TestProbe.create(node.system());
+        ClusterSharding.get(node.system()).shardState().tell(new GetShardRegionState(DeviceEntity.ENTITY_KEY, probe.ref()));
+        Set<String> ids = new HashSet<>();
+        probe.receiveMessage(Duration.ofSeconds(5)).getShards().forEach(shard -> ids.addAll(shard.getEntityIds()));
+        return ids;
+    }
+}
