@@ -1,0 +1,208 @@
+package io.wakeline.loadtest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+
+/**
+ * An open-loop run against the broker's WNS-compatible API: notification {@code n} is due at
+ * {@code start + n / rate}, whatever happened to earlier ones, and its latency is measured from
+ * that due time. A sender that waited for answers (closed loop) would slow down exactly when the
+ * broker does and hide the stall from its own numbers (coordinated omission).
+ */
+public final class LoadTest {
+
+    /** WNS's token endpoint path (wns-spec 1.1), served by the broker at its own origin. */
+    static final String TOKEN_PATH = "/accesstoken.srf";
+
+    private static final double NANOS_PER_SECOND = 1_000_000_000.0;
+
+    private final LoadTestConfig config;
+    private final List<DeviceChannel> channels;
+    private final List<HttpClient> clients;
+    private final AccessTokenSource tokens;
+    private final RawNotificationSender sender;
+    private final Semaphore inFlight;
+    private final RunTally warmup = new RunTally();
+    private final RunTally measured = new RunTally();
+    private final RunSettings settings;
+
+    private LoadTest(LoadTestConfig config, List<DeviceChannel> channels, List<HttpClient> clients,
+            AccessTokenSource tokens, RunSettings settings) {
+        this.config = config;
+        this.channels = channels;
+        this.clients = clients;
+        this.tokens = tokens;
+        this.settings = settings;
+        this.sender = new RawNotificationSender(tokens, config.requestTimeout(), config.requestForStatus());
+        this.inFlight = new Semaphore(config.maxInFlight());
+    }
+
+    /**
+     * Runs warm-up + duration at the configured rate, waits at most the drain timeout for
+     * outstanding answers, and reports. Blocks the calling thread for the whole run.
+     *
+     * @throws LoadTestAbortedException if the channel file, the PEM or the first access token is unusable
+     * @throws InterruptedException     if the calling thread is interrupted; nothing is reported then
+     */
+    public static LoadReport run(LoadTestConfig config) throws LoadTestAbortedException, InterruptedException {
+        List<DeviceChannel> channels = readChannels(config);
+        String appId = resolveAppId(config, channels);
+        URI tokenUri = config.tokenUri().orElseGet(() -> defaultTokenUri(channels.get(0).channelUri()));
+        List<HttpClient> clients = clients(config, sslContext(config));
+        AccessTokenSource tokens = new AccessTokenSource(clients.get(0), tokenUri, appId, config.clientSecret(),
+                config.requestTimeout());
+        awaitFirstToken(tokens, config);
+        RunSettings settings = RunSettings.of(config, channels.size(), appId, tokenUri);
+        return new LoadTest(config, channels, clients, tokens, settings).execute();
+    }
+
+    /** {@code https://host:port/accesstoken.srf} for a channel URI {@code https://host:port/w/...}. */
+    static URI defaultTokenUri(URI channelUri) {
+        return URI.create(channelUri.getScheme() + "://" + channelUri.getRawAuthority() + TOKEN_PATH);
+    }
+
+    private LoadReport execute() throws InterruptedException {
+        long warmupNanos = config.warmup().toNanos();
+        long runNanos = warmupNanos + config.duration().toNanos();
+        long startNanos = System.nanoTime();
+        long startEpochNanos = epochNanos(Clock.systemUTC().instant());
+
+        // Bounded in count by the run length: the due time grows with every sequence number.
+        for (long sequence = 0; ; sequence++) {
+            long dueOffset = (long) (sequence * NANOS_PER_SECOND / config.ratePerSecond());
+            if (dueOffset >= runNanos) {
+                break;
+            }
+            parkUntil(startNanos + dueOffset);
+            RunTally phase = dueOffset < warmupNanos ? warmup : measured;
+            dispatch(sequence, startNanos + dueOffset, startEpochNanos + dueOffset, phase);
+        }
+        parkUntil(startNanos + runNanos);
+        double measuredSeconds = (System.nanoTime() - startNanos - warmupNanos) / NANOS_PER_SECOND;
+
+        drain();
+        RunTally.Totals warm = warmup.close();
+        RunTally.Totals totals = measured.close();
+        return new LoadReport(config.commandLine(), settings, config.ratePerSecond(), totals.sent() / measuredSeconds,
+                measuredSeconds, totals.sent(), totals.answered(), totals.transportErrors(),
+                totals.transportErrorCauses(), totals.tokenUnavailable(),
+                totals.unfinished(), totals.skipped(), totals.retries(), tokens.refreshes(), warm.sent(),
+                totals.byHttpStatus(), totals.byWnsStatus(), totals.byHttpVersion(), totals.latency());
+    }
+
+    private void dispatch(long sequence, long dueNanos, long dueEpochNanos, RunTally phase) {
+        // Open loop: at the bound we drop this send and say so, rather than wait and fall behind schedule.
+        if (!inFlight.tryAcquire()) {
+            phase.skipped();
+            return;
+        }
+        phase.sent();
+        byte[] payload = PayloadLayout.encode(new PayloadLayout.Stamp(sequence, dueEpochNanos), config.payloadBytes());
+        DeviceChannel channel = channels.get((int) (sequence % channels.size()));
+        HttpClient client = clients.get((int) (sequence % clients.size()));
+        sender.send(client, channel.channelUri(), payload).whenComplete((outcome, impossible) -> {
+            try {
+                phase.record(outcome, System.nanoTime() - dueNanos);
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    private void drain() throws InterruptedException {
+        int permits = config.maxInFlight();
+        if (inFlight.tryAcquire(permits, config.drainTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+            inFlight.release(permits);
+        }
+    }
+
+    private static void parkUntil(long deadlineNanos) throws InterruptedException {
+        for (long remaining = deadlineNanos - System.nanoTime(); remaining > 0;
+                remaining = deadlineNanos - System.nanoTime()) {
+            LockSupport.parkNanos(remaining);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("load test interrupted");
+            }
+        }
+    }
+
+    private static long epochNanos(Instant instant) {
+        return TimeUnit.SECONDS.toNanos(instant.getEpochSecond()) + instant.getNano();
+    }
+
+    private static List<DeviceChannel> readChannels(LoadTestConfig config) throws LoadTestAbortedException {
+        List<DeviceChannel> channels;
+        try {
+            channels = ChannelFile.read(config.channelsFile(), config.appId());
+        } catch (IOException e) {
+            throw new LoadTestAbortedException("cannot read channel file: " + e.getMessage(), e);
+        }
+        if (channels.isEmpty()) {
+            throw new LoadTestAbortedException("no channels in " + config.channelsFile()
+                    + config.appId().map(id -> " for app " + id).orElse(""));
+        }
+        return channels;
+    }
+
+    private static String resolveAppId(LoadTestConfig config, List<DeviceChannel> channels)
+            throws LoadTestAbortedException {
+        if (config.appId().isPresent()) {
+            return config.appId().get();
+        }
+        // The token is per app (client_id = package SID), so one run drives one app's channels.
+        Set<String> apps = channels.stream().map(DeviceChannel::appId).collect(Collectors.toCollection(TreeSet::new));
+        if (apps.size() != 1) {
+            throw new LoadTestAbortedException("channel file holds channels of " + apps.size()
+                    + " apps " + apps + "; choose one with --app-id");
+        }
+        return apps.iterator().next();
+    }
+
+    private static SSLContext sslContext(LoadTestConfig config) throws LoadTestAbortedException {
+        try {
+            return PinnedTrust.sslContext(config.trustPem(), config.hostnameVerification());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new LoadTestAbortedException("cannot trust " + config.trustPem() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<HttpClient> clients(LoadTestConfig config, SSLContext sslContext) {
+        List<HttpClient> clients = new ArrayList<>(config.connections());
+        for (int i = 0; i < config.connections(); i++) {
+            clients.add(HttpClient.newBuilder()
+                    .version(config.httpVersion())
+                    .sslContext(sslContext)
+                    .connectTimeout(config.requestTimeout())
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build());
+        }
+        return List.copyOf(clients);
+    }
+
+    private static void awaitFirstToken(AccessTokenSource tokens, LoadTestConfig config)
+            throws LoadTestAbortedException, InterruptedException {
+        try {
+            tokens.current().get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = AccessTokenSource.unwrap(e.getCause());
+            throw new LoadTestAbortedException("no access token: " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new LoadTestAbortedException("no access token within " + config.requestTimeout(), e);
+        }
+    }
+}
