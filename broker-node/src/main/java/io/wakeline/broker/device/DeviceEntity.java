@@ -155,8 +155,12 @@ public final class DeviceEntity
 
     public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, DeviceEntitySettings settings,
                                                           Function<ChannelToken, String> channelUris) {
-        return ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-                ctx -> create(ctx.getEntityId(), ctx.getShard(), settings, channelUris)));
+        Entity<Command, ShardingEnvelope<Command>> entity = Entity.of(ENTITY_KEY,
+                ctx -> create(ctx.getEntityId(), ctx.getShard(), settings, channelUris));
+        if (!settings.entityRole().isEmpty()) {
+            entity = entity.withRole(settings.entityRole()); // nodes without the role run a proxy only
+        }
+        return ClusterSharding.get(system).init(entity);
     }
 
     @Override

@@ -5,7 +5,11 @@ import java.time.Duration;
 
 /** {@code wakeline.device.*} (reference.conf). */
 public record DeviceEntitySettings(
-        Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout) {
+        Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout, String entityRole) {
+
+    public DeviceEntitySettings(Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout) {
+        this(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, "");
+    }
 
     public static DeviceEntitySettings fromConfig(Config config) {
         Config c = config.getConfig("wakeline.device");
@@ -13,6 +17,7 @@ public record DeviceEntitySettings(
                 c.getDuration("passivate-after-idle"),
                 c.getInt("snapshot-every"),
                 c.getDuration("channel-lifetime"),
-                c.getDuration("ask-timeout"));
+                c.getDuration("ask-timeout"),
+                c.getString("entity-role"));
     }
 }
