@@ -65,6 +65,11 @@ public final class ChannelTokenSealer {
         } catch (IllegalArgumentException e) {
             return new Opened.Invalid("token is not base64url");
         }
+        // The JDK decoder ignores the spare low bits of the last character, so without this check a URI
+        // with its last character changed could still open (wns-spec 2.2: a modified URI is a 404).
+        if (!Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(sealed)) {
+            return new Opened.Invalid("token is not canonical base64url");
+        }
         if (raw.length < 1 + NONCE_BYTES + TAG_BITS / 8 || raw[0] != FORMAT_VERSION) {
             return new Opened.Invalid("unknown token format");
         }

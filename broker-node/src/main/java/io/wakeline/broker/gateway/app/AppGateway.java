@@ -1,0 +1,80 @@
+package io.wakeline.broker.gateway.app;
+
+import static akka.http.javadsl.server.Directives.concat;
+
+import akka.actor.Address;
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.HttpsConnectionContext;
+import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.server.Route;
+import io.wakeline.broker.app.AppRegistry;
+import io.wakeline.broker.device.DeviceDirectory;
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTPS endpoint app servers talk to: the WNS send route ({@code /w/…}), the OAuth token endpoint
+ * ({@code /accesstoken.srf}) and the admin API ({@code /admin/apps}). HTTP/2 is negotiated by ALPN when
+ * {@code akka.http.server.enable-http2 = on}, which the node's configuration sets.
+ *
+ * <p>Typical wiring in the node's main:
+ * <pre>{@code
+ * BrokerKeys keys = BrokerKeys.loadOrCreate(config);
+ * AppGatewaySettings settings = AppGatewaySettings.fromConfig(config);
+ * TlsMaterial tls = TlsMaterial.loadOrCreate(settings.tls());
+ * AppRegistry registry = AppRegistry.create(system);
+ * registry.registerConfiguredApps(config);
+ * Route route = new AppGateway(system, settings, registry, deviceDirectory, keys).createRoute();
+ * AppGateway.bind(system, settings, route, tls.httpsConnectionContext());
+ * }</pre>
+ */
+public final class AppGateway {
+    private static final Logger log = LoggerFactory.getLogger(AppGateway.class);
+
+    private final WnsSendRoute sendRoute;
+    private final OAuthTokenRoute tokenRoute;
+    private final AdminRoute adminRoute;
+
+    public AppGateway(ActorSystem<?> system, AppGatewaySettings settings, AppRegistry registry,
+                      DeviceDirectory devices, BrokerKeys keys) {
+        this(system, settings, registry, devices, keys, Clock.systemUTC());
+    }
+
+    public AppGateway(ActorSystem<?> system, AppGatewaySettings settings, AppRegistry registry,
+                      DeviceDirectory devices, BrokerKeys keys, Clock clock) {
+        String debugTrace = settings.debugTrace().isBlank() ? debugTraceOf(system.address()) : settings.debugTrace();
+        WnsRequestRules rules = new WnsRequestRules(keys.channelTokenSealer(), keys.accessTokenSealer());
+        this.sendRoute = new WnsSendRoute(system, rules, devices, new MessageIds(), debugTrace, settings, clock);
+        this.tokenRoute = new OAuthTokenRoute(system, registry, keys.accessTokenSealer(), settings, clock);
+        this.adminRoute = new AdminRoute(system, registry, new AdminCredential(keys.adminToken()), settings);
+    }
+
+    public Route createRoute() {
+        return concat(sendRoute.route(), tokenRoute.route(), adminRoute.route());
+    }
+
+    /** Binds {@code route} over HTTPS on the configured host and port. */
+    public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, AppGatewaySettings settings, Route route,
+                                                      HttpsConnectionContext https) {
+        return Http.get(system)
+                .newServerAt(settings.host(), settings.port())
+                .enableHttps(https)
+                .bind(route)
+                .whenComplete((binding, failure) -> {
+                    if (failure != null) {
+                        log.error("App gateway failed to bind host={} port={}", settings.host(), settings.port(), failure);
+                    } else {
+                        log.info("App gateway listening address={} publicBaseUrl={}", binding.localAddress(),
+                                settings.publicBaseUrl());
+                    }
+                });
+    }
+
+    /** Names this node in {@code X-WNS-Debug-Trace}, like WNS's {@code DB3WNS4011534}. */
+    static String debugTraceOf(Address address) {
+        return "WL-" + address.getHost().orElse("local") + "-" + address.getPort().map(String::valueOf).orElse("0");
+    }
+}

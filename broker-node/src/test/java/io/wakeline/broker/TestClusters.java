@@ -1,0 +1,63 @@
+package io.wakeline.broker;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorSystem;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** A one-node cluster for tests: sharding, in-memory journal, every message serialized as in production. */
+public final class TestClusters {
+    private TestClusters() {
+    }
+
+    public static Config config(Path dataDir, String overrides) {
+        return ConfigFactory.parseString(overrides)
+                .withFallback(ConfigFactory.parseString("""
+                        akka.actor.provider = cluster
+                        akka.remote.artery.canonical.hostname = 127.0.0.1
+                        akka.remote.artery.canonical.port = 0
+                        akka.cluster.jmx.multi-mbeans-in-same-jvm = on
+                        akka.actor.serialize-messages = on
+                        akka.actor.serialization-bindings { "io.wakeline.broker.CborSerializable" = jackson-cbor }
+                        akka.http.server.enable-http2 = on
+                        akka.loggers = ["akka.event.slf4j.Slf4jLogger"]
+                        akka.logging-filter = "akka.event.slf4j.Slf4jLoggingFilter"
+                        akka.loglevel = INFO
+                        wakeline.app-gateway.app-registry.pbkdf2-iterations = 1000
+                        """))
+                .withFallback(ConfigFactory.parseMap(Map.of("wakeline.data-dir", dataDir.toString())))
+                .withFallback(EventSourcedBehaviorTestKit.config())
+                .withFallback(ConfigFactory.load());
+    }
+
+    /** Starts a test kit whose system has joined itself and is Up. */
+    public static ActorTestKit startJoined(String name, Config config) {
+        ActorTestKit testKit = ActorTestKit.create(name, config);
+        joinSelf(testKit.system());
+        return testKit;
+    }
+
+    private static void joinSelf(ActorSystem<?> system) {
+        Cluster cluster = Cluster.get(system);
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (cluster.selfMember().status() != MemberStatus.up()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("node did not come up");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
