@@ -38,9 +38,10 @@ public final class AppEntity
      * a PBKDF2 computation on the entity's thread and must not hold a default-dispatcher thread for it.
      */
     public static void init(ActorSystem<?> system) {
-        ClusterSharding.get(system).init(
-                Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId()))
-                        .withEntityProps(DispatcherSelector.fromConfig(AppRegistrySettings.HASHING_DISPATCHER)));
+        var entity = Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId()))
+                .withEntityProps(DispatcherSelector.fromConfig(AppRegistrySettings.HASHING_DISPATCHER));
+        String role = system.settings().config().getString("wakeline.entity-role");
+        ClusterSharding.get(system).init(role.isEmpty() ? entity : entity.withRole(role));
     }
 
     public static Behavior<Command> create(String packageSid) {

@@ -18,6 +18,6 @@ public record DeviceEntitySettings(
                 c.getInt("snapshot-every"),
                 c.getDuration("channel-lifetime"),
                 c.getDuration("ask-timeout"),
-                c.getString("entity-role"));
+                config.getString("wakeline.entity-role"));
     }
 }

@@ -16,6 +16,7 @@ import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.simulator.ChannelRecord;
 import io.wakeline.simulator.DeviceSimulator;
 import io.wakeline.simulator.SimulatorConfig;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class TwoNodeTest {
     @Test
     void aDeviceLinkedToOneNodeIsServedByItsEntityOnTheOther() throws Exception {
         int remotingB = TestNodeConfig.freePort();
-        String entityRole = "wakeline.device.entity-role = \"entities\"\nwakeline.app-gateway.entity-role = \"entities\"\n";
+        String entityRole = "wakeline.entity-role = \"entities\"\n";
         try (BrokerNode nodeB = BrokerNode.start(TestNodeConfig.node(dirB, TestNodeConfig.freePort(), TestNodeConfig.freePort(), remotingB,
                      entityRole + "akka.cluster.roles = [\"entities\"]"));
              BrokerNode nodeA = BrokerNode.start(TestNodeConfig.node(dirA, TestNodeConfig.freePort(), TestNodeConfig.freePort(), 0,
@@ -66,7 +67,9 @@ class TwoNodeTest {
                 String token = appServer.token(APP_A, SECRET_A);
                 for (ChannelRecord channel : simulator.channels()) {
                     byte[] payload = ("for " + channel.deviceId()).getBytes(StandardCharsets.UTF_8);
-                    HttpResponse<String> response = appServer.sendRaw(channel.channelUri(), token, payload);
+                    // any node serves any channel URI: send through node A, whose links hold the devices
+                    String viaNodeA = nodeA.appGatewayUrl() + URI.create(channel.channelUri()).getRawPath();
+                    HttpResponse<String> response = appServer.sendRaw(viaNodeA, token, payload);
                     assertEquals("received", response.headers().firstValue("X-WNS-Status").orElse(""), response::toString);
                 }
                 EndToEndTest.awaitUntil(Duration.ofSeconds(10), () -> received.size() == DEVICES);

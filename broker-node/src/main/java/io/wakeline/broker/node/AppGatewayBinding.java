@@ -1,0 +1,81 @@
+package io.wakeline.broker.node;
+
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.ServerBinding;
+import com.typesafe.config.Config;
+import io.wakeline.broker.app.AppDirectory;
+import io.wakeline.broker.app.AppRegistry;
+import io.wakeline.broker.app.AppRegistrySettings;
+import io.wakeline.broker.app.ShardedAppDirectory;
+import io.wakeline.broker.channel.ChannelToken;
+import io.wakeline.broker.device.DeviceEntitySettings;
+import io.wakeline.broker.device.ShardedDeviceDirectory;
+import io.wakeline.broker.gateway.app.AppGateway;
+import io.wakeline.broker.gateway.app.AppGatewaySettings;
+import io.wakeline.broker.gateway.app.BrokerKeys;
+import io.wakeline.broker.gateway.app.ChannelUris;
+import io.wakeline.broker.gateway.app.TlsMaterial;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** The node's app-server gateway: keys, TLS material, app registry and the HTTPS binding. */
+final class AppGatewayBinding {
+    private final ServerBinding binding;
+    private final AppGatewaySettings settings;
+    private final TlsMaterial tls;
+
+    private AppGatewayBinding(ServerBinding binding, AppGatewaySettings settings, TlsMaterial tls) {
+        this.binding = binding;
+        this.settings = settings;
+        this.tls = tls;
+    }
+
+    /** Everything the device side needs before the HTTPS listener is bound. */
+    record Prepared(ActorSystem<?> system, Config config, AppGatewaySettings settings, BrokerKeys keys,
+                    TlsMaterial tls, AppRegistry registry, AppDirectory appDirectory, ChannelUris uris) {
+
+        Function<ChannelToken, String> channelUris() {
+            return uris::uriFor;
+        }
+
+        AppGatewayBinding bind() throws Exception {
+            DeviceEntitySettings deviceSettings = DeviceEntitySettings.fromConfig(config);
+            AppGateway gateway = new AppGateway(system, settings, registry,
+                    new ShardedDeviceDirectory(system, deviceSettings.askTimeout()), keys);
+            ServerBinding binding = AppGateway.bind(system, settings, gateway.createRoute(), tls.httpsConnectionContext())
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return new AppGatewayBinding(binding, settings, tls);
+        }
+    }
+
+    static Prepared prepare(ActorSystem<?> system, Config config) throws Exception {
+        AppGatewaySettings settings = AppGatewaySettings.fromConfig(config);
+        BrokerKeys keys = BrokerKeys.loadOrCreate(config);
+        TlsMaterial tls = TlsMaterial.loadOrCreate(settings.tls());
+        AppRegistrySettings registrySettings = AppRegistrySettings.fromConfig(config);
+        AppRegistry registry = new AppRegistry(system, registrySettings);
+        registry.registerConfiguredApps(config).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        AppDirectory apps = new ShardedAppDirectory(system, registrySettings.askTimeout());
+        return new Prepared(system, config, settings, keys, tls, registry, apps, ChannelUris.of(settings, keys));
+    }
+
+    int port() {
+        return ((InetSocketAddress) binding.localAddress()).getPort();
+    }
+
+    String baseUrl() {
+        return settings.publicBaseUrl();
+    }
+
+    Path certificatePem() {
+        return tls.certificatePemFile();
+    }
+
+    /** Unbinds in service-unbind and lets in-flight requests finish in service-requests-done (akka-stack 6.3). */
+    void addToCoordinatedShutdown(ActorSystem<?> system) {
+        binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+    }
+}
