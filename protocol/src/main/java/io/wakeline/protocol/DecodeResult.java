@@ -16,9 +16,19 @@ public sealed interface DecodeResult {
     }
 
     /**
-     * The bytes cannot be a valid frame. After a malformed result the stream is out of sync and the
-     * link must be closed (after sending an {@code Error} frame with {@link #code()}).
+     * The bytes are not a frame this peer can act on.
+     *
+     * <p>{@link ErrorCode#UNKNOWN_MESSAGE} is the one recoverable case: the frame was well delimited and
+     * parsed, only its Envelope body is newer than this peer (docs/protocol.md, "Evolution"). The buffer
+     * position is past that frame, the stream is still in sync, and the peer answers {@code Error{code:
+     * UNKNOWN_MESSAGE}} and keeps the link. Every other code leaves the stream out of sync: the peer sends an
+     * {@code Error} frame with {@link #code()} and {@code fatal = true}, then closes the link.
      */
     record Malformed(ErrorCode code, String reason) implements DecodeResult {
+
+        /** Whether the link must be closed after answering; false only for an unknown Envelope body. */
+        public boolean closesLink() {
+            return code != ErrorCode.UNKNOWN_MESSAGE;
+        }
     }
 }

@@ -31,7 +31,8 @@ public final class FrameDecoder {
     /**
      * Decodes one frame starting at {@code in.position()}. On {@link DecodeResult.Frame} the position moves
      * past the frame; on {@link DecodeResult.NeedMoreData} it is unchanged; on {@link DecodeResult.Malformed}
-     * it is unspecified (the link is to be closed).
+     * with {@link ErrorCode#UNKNOWN_MESSAGE} it is past the frame (decoding may go on), with any other code it
+     * is unspecified (the link is to be closed).
      */
     public DecodeResult decode(ByteBuffer in) {
         int start = in.position();
@@ -42,12 +43,15 @@ public final class FrameDecoder {
             if (prefixBytes == available) {
                 return DecodeResult.NeedMoreData.INSTANCE;
             }
-            if (prefixBytes == LinkProtocol.MAX_LENGTH_PREFIX_BYTES) {
-                return new DecodeResult.Malformed(ErrorCode.MALFORMED_FRAME, "length prefix longer than 5 bytes");
-            }
             int b = in.get(start + prefixBytes) & 0xFF;
-            if (prefixBytes == 4 && (b & 0xF0) != 0) {
-                return new DecodeResult.Malformed(ErrorCode.FRAME_TOO_LARGE, "length prefix exceeds 32 bits");
+            if (prefixBytes == LinkProtocol.MAX_LENGTH_PREFIX_BYTES - 1) {
+                // The fifth byte is the last a varint32 may use: a continuation bit here means a sixth byte.
+                if ((b & 0x80) != 0) {
+                    return new DecodeResult.Malformed(ErrorCode.MALFORMED_FRAME, "length prefix longer than 5 bytes");
+                }
+                if ((b & 0x70) != 0) {
+                    return new DecodeResult.Malformed(ErrorCode.FRAME_TOO_LARGE, "length prefix exceeds 32 bits");
+                }
             }
             length |= (b & 0x7F) << (7 * prefixBytes);
             prefixBytes++;
