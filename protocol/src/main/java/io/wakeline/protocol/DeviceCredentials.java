@@ -8,7 +8,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Device authentication material (docs/protocol.md, "Authentication").
+ * Device authentication material (docs/protocol.md, § 6 "Credentials", which has a test vector).
  *
  * <p>A fleet operator holds one fleet secret. Each device's credential is
  * {@code HMAC-SHA256(fleetSecret, "wakeline-device-v1" || deviceId)}, provisioned onto the device at

@@ -1,0 +1,182 @@
+package io.wakeline.simulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Many simulated Windows devices, each holding one device link to a Wakeline broker over real TCP.
+ *
+ * <p>One selector thread drives every device (no thread per device); per-device state is a small object.
+ * Each device connects (paced to {@link SimulatorConfig#connectRatePerSecond()}), says Hello, answers the
+ * Challenge with the proof derived from the fleet secret, asks for a channel per configured app after
+ * Welcome, pings at the Welcome's heartbeat interval, answers Pings, acks every Notification, honours
+ * GoAway and reconnects after any loss with jittered exponential backoff.
+ *
+ * <pre>{@code
+ * try (DeviceSimulator sim = DeviceSimulator.start(SimulatorConfig.builder()
+ *         .port(port).deviceCount(200).fleetSecret(secret)
+ *         .appIds(List.of("ms-app://S-1-15-2-1")).build())) {
+ *     sim.awaitChannels(Duration.ofSeconds(30));
+ *     List<ChannelRecord> channels = sim.channels();
+ * }
+ * }</pre>
+ *
+ * <p>Every public method may be called from any thread: requests are queued to the selector thread.
+ */
+public final class DeviceSimulator implements AutoCloseable {
+    private static final long COMMAND_TIMEOUT_SECONDS = 10;
+    private static final long STOP_TIMEOUT_SECONDS = 10;
+    private static final long AWAIT_POLL_MILLIS = 10;
+
+    private final SimulatorConfig config;
+    private final SimulatorCounters counters;
+    private final SimulationLoop loop;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    private DeviceSimulator(SimulatorConfig config, SimulatorCounters counters, SimulationLoop loop) {
+        this.config = config;
+        this.counters = counters;
+        this.loop = loop;
+        this.thread = new Thread(loop, "wakeline-simulator-" + config.deviceIdPrefix() + config.firstIndex());
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts the selector thread; devices begin connecting at once.
+     *
+     * @throws UncheckedIOException if the broker host does not resolve, a source address is not an address,
+     *                              or the channel file cannot be opened
+     */
+    public static DeviceSimulator start(SimulatorConfig config) {
+        SimulatorCounters counters = new SimulatorCounters();
+        SimulationLoop loop;
+        try {
+            loop = new SimulationLoop(config, counters);
+        } catch (IOException e) {
+            throw new UncheckedIOException("device simulator cannot start", e);
+        }
+        DeviceSimulator simulator = new DeviceSimulator(config, counters, loop);
+        simulator.thread.start();
+        return simulator;
+    }
+
+    public SimulatorConfig config() {
+        return config;
+    }
+
+    /**
+     * Waits until every device holds a channel for every configured app (with no apps: until every device
+     * has linked once).
+     *
+     * @return whether that happened within {@code timeout}
+     */
+    public boolean awaitChannels(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (counters.devicesWithEveryChannel() < config.deviceCount()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !thread.isAlive()) {
+                return false;
+            }
+            try {
+                Thread.sleep(Math.min(AWAIT_POLL_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every channel issued so far, in device order then app order; the latest one per (device, app). */
+    public List<ChannelRecord> channels() {
+        if (!thread.isAlive()) {
+            joinQuietly();
+            return List.copyOf(loop.channelSnapshot());
+        }
+        CompletableFuture<List<ChannelRecord>> done = new CompletableFuture<>();
+        return List.copyOf(await(new LoopCommand.SnapshotChannels(done), done));
+    }
+
+    public SimulatorStats stats() {
+        return counters.snapshot(config.deviceCount());
+    }
+
+    /** Closes the device's link and keeps it offline until {@link #connect(String)}; returns once it is closed. */
+    public void disconnect(String deviceId) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        await(new LoopCommand.Disconnect(positionOf(deviceId), done), done);
+    }
+
+    /** Lets a device taken offline connect again (at once, within the connect rate); no effect otherwise. */
+    public void connect(String deviceId) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        await(new LoopCommand.Connect(positionOf(deviceId), done), done);
+    }
+
+    /** Closes every link and ends the selector thread. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.submit(new LoopCommand.Stop(done));
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private int positionOf(String deviceId) {
+        String prefix = config.deviceIdPrefix();
+        if (deviceId == null || !deviceId.startsWith(prefix)) {
+            throw new IllegalArgumentException("not a device of this simulator: " + deviceId);
+        }
+        long index;
+        try {
+            index = Long.parseLong(deviceId.substring(prefix.length()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a device of this simulator: " + deviceId, e);
+        }
+        long position = index - config.firstIndex();
+        if (position < 0 || position >= config.deviceCount() || !config.deviceId((int) position).equals(deviceId)) {
+            throw new IllegalArgumentException("not a device of this simulator: " + deviceId);
+        }
+        return (int) position;
+    }
+
+    private <T> T await(LoopCommand command, CompletableFuture<T> done) {
+        if (closed || !thread.isAlive()) {
+            throw new IllegalStateException("device simulator is closed");
+        }
+        loop.submit(command);
+        try {
+            return done.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the simulator", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("simulator thread did not answer within " + COMMAND_TIMEOUT_SECONDS
+                    + " s (a blocking notification listener?)", e);
+        }
+    }
+
+    private void joinQuietly() {
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.wakeline.simulator;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** What other threads ask of the selector thread; each carries the future the caller waits on. */
+sealed interface LoopCommand {
+
+    CompletableFuture<?> done();
+
+    /** Close the device's link and keep it offline. */
+    record Disconnect(int position, CompletableFuture<Void> done) implements LoopCommand {
+    }
+
+    /** Bring an offline device back: it queues for a connect slot at once. */
+    record Connect(int position, CompletableFuture<Void> done) implements LoopCommand {
+    }
+
+    /** Copy every channel issued so far. */
+    record SnapshotChannels(CompletableFuture<List<ChannelRecord>> done) implements LoopCommand {
+    }
+
+    /** Close every link and end the selector thread. */
+    record Stop(CompletableFuture<Void> done) implements LoopCommand {
+    }
+}

@@ -1,0 +1,17 @@
+package io.wakeline.simulator;
+
+import io.wakeline.protocol.v1.Notification;
+
+/**
+ * Sees every notification a simulated device receives, before the device acks it.
+ *
+ * <p>Called on the simulator's selector thread: return quickly and never block, or every device of the
+ * simulator stalls with it. An exception thrown here is logged and the notification is still acked.
+ */
+@FunctionalInterface
+public interface NotificationListener {
+
+    NotificationListener IGNORE = (deviceId, notification) -> { };
+
+    void onNotification(String deviceId, Notification notification);
+}

@@ -1,0 +1,46 @@
+package io.wakeline.simulator;
+
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The whole state of one simulated device, touched by the selector thread only.
+ *
+ * <p>Deliberately small, because a simulator process holds up to ~19k of these: no buffers while the
+ * link is quiet (the selector thread shares one read and one write buffer among all devices), only the
+ * leftover bytes of an incomplete frame or of a write the socket did not take.
+ */
+final class SimulatedDevice {
+    final String id;
+
+    LinkState state = LinkState.QUEUED;
+    SocketChannel channel;
+    SelectionKey key;
+    /** Bytes of a frame that has only partly arrived; null while none is pending. */
+    byte[] partialFrame;
+    /** Encoded frames the socket has not accepted yet; null while none is pending. */
+    byte[] unsent;
+
+    /** Generation of this device's one pending timer; queued timers of older generations are stale. */
+    int timerGeneration;
+
+    /** Connection attempts that failed since the last Welcome: drives the backoff. */
+    int failedAttempts;
+    /** Whether this device has ever tried to connect: every later attempt counts as a reconnect. */
+    boolean attemptedBefore;
+
+    /** From the current link's Welcome. */
+    int heartbeatMillis;
+    int idleTimeoutMillis;
+    long lastInboundNanos;
+
+    /** Issued channels by app position; null until the first one arrives. */
+    ChannelRecord[] channels;
+    int channelCount;
+    /** Set once the device held a channel for every configured app (or, with no apps, once it linked). */
+    boolean hasEveryChannel;
+
+    SimulatedDevice(String id) {
+        this.id = id;
+    }
+}

@@ -1,0 +1,224 @@
+package io.wakeline.simulator;
+
+import io.wakeline.protocol.LinkProtocol;
+import io.wakeline.protocol.v1.DeviceCapabilities;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What to simulate: how many devices, where the broker is, how they authenticate, which apps ask for
+ * channels, and how politely they (re)connect. Build with {@link #builder()}.
+ *
+ * @param host                  broker host name or address
+ * @param port                  broker device-link port
+ * @param deviceCount           number of simulated devices
+ * @param deviceIdPrefix        device ids are {@code prefix + index}
+ * @param firstIndex            index of the first device, so several simulator processes can share a prefix
+ * @param fleetSecret           the fleet secret the broker derives device credentials from
+ * @param appIds                package SIDs ({@code ms-app://S-1-15-2-...}); each device asks for a channel per app
+ * @param sourceAddresses       local addresses to connect from, used round-robin (empty: the OS chooses); several
+ *                              loopback addresses multiply the ephemeral ports available towards one broker port
+ * @param connectRatePerSecond  most connection attempts started per second, first connects and reconnects alike
+ * @param reconnectBackoffMin   first reconnect delay ceiling after a failure
+ * @param reconnectBackoffMax   cap of the reconnect delay ceiling
+ * @param channelFile           if not null, every issued channel is appended here as one JSON line
+ * @param listener              sees every notification, on the selector thread
+ * @param capabilities          what the devices report in Hello
+ * @param clientAgent           Hello.client_agent
+ * @param maxFrameBytes         largest frame body a device accepts from the broker
+ * @param handshakeTimeout      a link not welcomed within this long is closed and retried with backoff
+ */
+public record SimulatorConfig(
+        String host,
+        int port,
+        int deviceCount,
+        String deviceIdPrefix,
+        int firstIndex,
+        byte[] fleetSecret,
+        List<String> appIds,
+        List<String> sourceAddresses,
+        int connectRatePerSecond,
+        Duration reconnectBackoffMin,
+        Duration reconnectBackoffMax,
+        Path channelFile,
+        NotificationListener listener,
+        DeviceCapabilities capabilities,
+        String clientAgent,
+        int maxFrameBytes,
+        Duration handshakeTimeout) {
+
+    public SimulatorConfig {
+        Objects.requireNonNull(host, "host");
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 1..65535: " + port);
+        }
+        if (deviceCount < 1) {
+            throw new IllegalArgumentException("deviceCount must be positive: " + deviceCount);
+        }
+        if (firstIndex < 0 || (long) firstIndex + deviceCount - 1 > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("device indexes must stay within 0.." + Integer.MAX_VALUE);
+        }
+        Objects.requireNonNull(deviceIdPrefix, "deviceIdPrefix");
+        String lastId = deviceIdPrefix + (firstIndex + deviceCount - 1);
+        if (!LinkProtocol.isValidDeviceId(lastId)) {
+            throw new IllegalArgumentException("device ids like '" + lastId
+                    + "' are not 1.." + LinkProtocol.MAX_DEVICE_ID_LENGTH + " characters of [A-Za-z0-9._:-]");
+        }
+        Objects.requireNonNull(fleetSecret, "fleetSecret");
+        if (fleetSecret.length == 0) {
+            throw new IllegalArgumentException("fleetSecret must not be empty");
+        }
+        fleetSecret = fleetSecret.clone();
+        appIds = List.copyOf(appIds);
+        if (appIds.stream().distinct().count() != appIds.size()) {
+            throw new IllegalArgumentException("appIds must be distinct: " + appIds);
+        }
+        sourceAddresses = List.copyOf(sourceAddresses);
+        if (connectRatePerSecond < 1) {
+            throw new IllegalArgumentException("connectRatePerSecond must be positive: " + connectRatePerSecond);
+        }
+        new ReconnectBackoff(reconnectBackoffMin, reconnectBackoffMax); // validates the pair
+        listener = listener == null ? NotificationListener.IGNORE : listener;
+        Objects.requireNonNull(capabilities, "capabilities");
+        Objects.requireNonNull(clientAgent, "clientAgent");
+        if (maxFrameBytes < 1) {
+            throw new IllegalArgumentException("maxFrameBytes must be positive: " + maxFrameBytes);
+        }
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("handshakeTimeout must be positive: " + handshakeTimeout);
+        }
+    }
+
+    /** A copy: the secret stays as configured whatever a caller does with the array. */
+    @Override
+    public byte[] fleetSecret() {
+        return fleetSecret.clone();
+    }
+
+    /** The id of the device at position {@code position} (0-based) of this simulator. */
+    public String deviceId(int position) {
+        return deviceIdPrefix + (firstIndex + position);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults: 127.0.0.1, one device {@code dev-0}, no apps, 1000 connects/s, backoff 1 s..60 s. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private int deviceCount = 1;
+        private String deviceIdPrefix = "dev-";
+        private int firstIndex;
+        private byte[] fleetSecret;
+        private List<String> appIds = List.of();
+        private List<String> sourceAddresses = List.of();
+        private int connectRatePerSecond = 1_000;
+        private Duration reconnectBackoffMin = Duration.ofSeconds(1);
+        private Duration reconnectBackoffMax = Duration.ofSeconds(60);
+        private Path channelFile;
+        private NotificationListener listener = NotificationListener.IGNORE;
+        private DeviceCapabilities capabilities = DeviceCapabilities.newBuilder()
+                .setChipsetConnectedStandby(true)
+                .setNetworkConnectedStandby(true)
+                .build();
+        private String clientAgent = "wakeline-sim/0.1";
+        private int maxFrameBytes = LinkProtocol.DEFAULT_MAX_FRAME_BYTES;
+        private Duration handshakeTimeout = Duration.ofSeconds(15);
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder deviceCount(int deviceCount) {
+            this.deviceCount = deviceCount;
+            return this;
+        }
+
+        public Builder deviceIdPrefix(String deviceIdPrefix) {
+            this.deviceIdPrefix = deviceIdPrefix;
+            return this;
+        }
+
+        public Builder firstIndex(int firstIndex) {
+            this.firstIndex = firstIndex;
+            return this;
+        }
+
+        public Builder fleetSecret(byte[] fleetSecret) {
+            this.fleetSecret = fleetSecret;
+            return this;
+        }
+
+        public Builder appIds(List<String> appIds) {
+            this.appIds = appIds;
+            return this;
+        }
+
+        /** IP address literals such as {@code 127.0.0.2}; an empty list lets the OS choose. */
+        public Builder sourceAddresses(List<String> sourceAddresses) {
+            this.sourceAddresses = sourceAddresses;
+            return this;
+        }
+
+        public Builder connectRatePerSecond(int connectRatePerSecond) {
+            this.connectRatePerSecond = connectRatePerSecond;
+            return this;
+        }
+
+        public Builder reconnectBackoff(Duration min, Duration max) {
+            this.reconnectBackoffMin = min;
+            this.reconnectBackoffMax = max;
+            return this;
+        }
+
+        /** Nullable: where to append one JSON line per issued channel; the file is truncated at start. */
+        public Builder channelFile(Path channelFile) {
+            this.channelFile = channelFile;
+            return this;
+        }
+
+        public Builder listener(NotificationListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        public Builder capabilities(DeviceCapabilities capabilities) {
+            this.capabilities = capabilities;
+            return this;
+        }
+
+        public Builder clientAgent(String clientAgent) {
+            this.clientAgent = clientAgent;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            this.maxFrameBytes = maxFrameBytes;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration handshakeTimeout) {
+            this.handshakeTimeout = handshakeTimeout;
+            return this;
+        }
+
+        public SimulatorConfig build() {
+            return new SimulatorConfig(host, port, deviceCount, deviceIdPrefix, firstIndex, fleetSecret, appIds,
+                    sourceAddresses, connectRatePerSecond, reconnectBackoffMin, reconnectBackoffMax, channelFile,
+                    listener, capabilities, clientAgent, maxFrameBytes, handshakeTimeout);
+        }
+    }
+}

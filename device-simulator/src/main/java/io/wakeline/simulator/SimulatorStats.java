@@ -1,0 +1,60 @@
+package io.wakeline.simulator;
+
+import io.wakeline.protocol.v1.ErrorCode;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A snapshot of what the simulated fleet has done since it started. Gauges ({@code connected},
+ * {@code linked}) are current values; everything else is a running total.
+ *
+ * @param devices               simulated devices, online or not
+ * @param connected             devices with an established TCP connection right now (handshake done or not)
+ * @param linked                devices whose handshake completed on their current link
+ * @param handshakesCompleted   Welcome frames received
+ * @param channelsIssued        ChannelIssued frames received
+ * @param notificationsReceived Notification frames received
+ * @param acksSent              delivery ids acknowledged (one Ack frame may carry several)
+ * @param reconnects            connection attempts after each device's first
+ * @param goAways               GoAway frames received
+ * @param errorsReceived        Error frames received from the broker
+ * @param errorsByCode          {@code errorsReceived} split by code; codes never received are absent
+ */
+public record SimulatorStats(
+        int devices,
+        int connected,
+        int linked,
+        long handshakesCompleted,
+        long channelsIssued,
+        long notificationsReceived,
+        long acksSent,
+        long reconnects,
+        long goAways,
+        long errorsReceived,
+        Map<ErrorCode, Long> errorsByCode) {
+
+    public SimulatorStats {
+        // an EnumMap keeps the codes in protocol order for the summary line
+        errorsByCode = errorsByCode.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(errorsByCode));
+    }
+
+    public long errors(ErrorCode code) {
+        return errorsByCode.getOrDefault(code, 0L);
+    }
+
+    /** One line for a live console summary. */
+    public String summaryLine() {
+        return "devices=" + devices
+                + " connected=" + connected
+                + " linked=" + linked
+                + " handshakes=" + handshakesCompleted
+                + " channels=" + channelsIssued
+                + " received=" + notificationsReceived
+                + " acked=" + acksSent
+                + " reconnects=" + reconnects
+                + " goaways=" + goAways
+                + " errors=" + errorsReceived
+                + (errorsByCode.isEmpty() ? "" : " " + errorsByCode);
+    }
+}
