@@ -44,13 +44,13 @@ measure() { # prints "heap_used_bytes rss_bytes"
 start_sim() { # first-index count source-address channel-file
   java -Xmx512m -cp "$SIM_CP" io.wakeline.simulator.SimulatorMain --host 127.0.0.1 --port $DEVICE_PORT \
     --devices "$2" --first-index "$1" --prefix bench- --apps $APP --fleet-secret-hex "$FLEET" \
-    --source-addresses "$3" --connect-rate 2000 --backoff-min-millis 500 --backoff-max-millis 5000 \
+    --source-addresses "$3" --connect-rate 500 --backoff-min-millis 500 --backoff-max-millis 5000 \
     --channel-file "$4" --duration-seconds 900 --summary-interval-seconds 5 >"$WORK/sim-$1.log" 2>&1 &
   PIDS+=($!)
 }
 
 wait_channels() { # file expected-lines
-  for _ in $(seq 1 180); do [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0; sleep 1; done
+  for _ in $(seq 1 300); do [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0; sleep 1; done
   echo "only $(wc -l <"$1") of $2 channels"; return 1
 }
 
