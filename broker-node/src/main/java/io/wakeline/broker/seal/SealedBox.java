@@ -1,0 +1,87 @@
+package io.wakeline.broker.seal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-256-GCM sealing of small byte strings into URL-safe text: what channel URIs and access tokens are
+ * made of, so the broker verifies them without a lookup.
+ *
+ * <p>Layout before base64url: {@code version(1) | nonce(12) | ciphertext | tag(16)}. The associated data
+ * is the purpose label plus the version byte, so a box sealed for one purpose never opens for another
+ * even under the same key. Only the canonical base64url spelling opens: a changed character always
+ * fails, even one that only touches the encoding's spare bits.
+ */
+public final class SealedBox {
+    private static final byte FORMAT_VERSION = 1;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    /** Longest sealed text accepted for opening; bounds the work an unauthenticated caller can cause. */
+    public static final int MAX_SEALED_LENGTH = 1024;
+
+    private final SecretKey key;
+    private final byte[] purpose;
+    private final SecureRandom random = new SecureRandom();
+
+    public SealedBox(byte[] key, String purpose) {
+        if (key.length != 32) {
+            throw new IllegalArgumentException(purpose + " key must be 32 bytes, got " + key.length);
+        }
+        this.key = new SecretKeySpec(key.clone(), "AES");
+        this.purpose = purpose.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    public String seal(byte[] plaintext) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(purpose);
+            cipher.updateAAD(new byte[] {FORMAT_VERSION});
+            byte[] sealed = cipher.doFinal(plaintext);
+            ByteBuffer out = ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length);
+            out.put(FORMAT_VERSION).put(nonce).put(sealed);
+            return encode(out.array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is required by every Java 17 runtime", e);
+        }
+    }
+
+    /** The plaintext, or empty when the text was not sealed by this key for this purpose, or was altered. */
+    public Optional<byte[]> open(String sealed) {
+        if (sealed == null || sealed.isEmpty() || sealed.length() > MAX_SEALED_LENGTH) {
+            return Optional.empty();
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(sealed);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (!encode(raw).equals(sealed) || raw.length < 1 + NONCE_BYTES + TAG_BITS / 8 || raw[0] != FORMAT_VERSION) {
+            return Optional.empty();
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, 1, NONCE_BYTES));
+            cipher.updateAAD(purpose);
+            cipher.updateAAD(raw, 0, 1);
+            return Optional.of(cipher.doFinal(raw, 1 + NONCE_BYTES, raw.length - 1 - NONCE_BYTES));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String encode(byte[] raw) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+}
