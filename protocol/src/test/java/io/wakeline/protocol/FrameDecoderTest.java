@@ -142,8 +142,8 @@ class FrameDecoderTest {
 
     @Test
     void validProtobufWithNoKnownBodyIsUnknownMessageAndLeavesTheStreamInSync() {
-        // field 14, length-delimited "abc": a body type from a future protocol revision
-        byte[] futureBody = {0x72, 0x03, 'a', 'b', 'c'};
+        // field 99, length-delimited "abc": a body type from a future protocol revision
+        byte[] futureBody = {(byte) 0x9A, 0x06, 0x03, 'a', 'b', 'c'};
         Envelope ping = Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(5)).build();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         wire.writeBytes(frameOf(futureBody));

@@ -1,24 +1,8 @@
 package io.wakeline.protocol;
 
 import com.google.protobuf.ByteString;
-import io.wakeline.protocol.v1.Ack;
-import io.wakeline.protocol.v1.Authenticate;
-import io.wakeline.protocol.v1.Challenge;
-import io.wakeline.protocol.v1.ChannelIssued;
-import io.wakeline.protocol.v1.ChannelRequest;
-import io.wakeline.protocol.v1.DeviceCapabilities;
-import io.wakeline.protocol.v1.Envelope;
+import io.wakeline.protocol.v1.*;
 import io.wakeline.protocol.v1.Error;
-import io.wakeline.protocol.v1.ErrorCode;
-import io.wakeline.protocol.v1.GoAway;
-import io.wakeline.protocol.v1.GoAwayReason;
-import io.wakeline.protocol.v1.Hello;
-import io.wakeline.protocol.v1.Notification;
-import io.wakeline.protocol.v1.NotificationType;
-import io.wakeline.protocol.v1.Ping;
-import io.wakeline.protocol.v1.Pong;
-import io.wakeline.protocol.v1.Upstream;
-import io.wakeline.protocol.v1.Welcome;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -69,7 +53,8 @@ final class SampleEnvelopes {
                 .setPayload(ByteString.copyFrom(bytes(1024, 0x00)))
                 .setMessageId("3FA11A2B4C5D6E7F")
                 .setChannelId("ch-9b1d")
-                .setSentAtMillis(1_700_000_000_123L)).build());
+                .setSentAtMillis(1_700_000_000_123L)
+                .setRawDelivery(RawDelivery.BACKGROUND_TASK)).build());
         samples.put(Envelope.BodyCase.ACK, Envelope.newBuilder().setAck(Ack.newBuilder()
                 .addDeliveryIds(1).addDeliveryIds(2).addDeliveryIds(-1L)).build());
         samples.put(Envelope.BodyCase.UPSTREAM, Envelope.newBuilder().setUpstream(Upstream.newBuilder()
@@ -85,6 +70,44 @@ final class SampleEnvelopes {
                 .setMessage("app not registered")
                 .setRequestId(7)
                 .setFatal(true)).build());
+        samples.put(Envelope.BodyCase.LOCK_SCREEN_REQUEST, Envelope.newBuilder().setLockScreenRequest(LockScreenRequest.newBuilder()
+                .setRequestId(11).setAppId(APP_ID)
+                .addDeclaredTasks(ManifestBackgroundTask.MANIFEST_CONTROL_CHANNEL)
+                .addDeclaredTasks(ManifestBackgroundTask.MANIFEST_PUSH_NOTIFICATION)).build());
+        samples.put(Envelope.BodyCase.LOCK_SCREEN_CONSENT, Envelope.newBuilder().setLockScreenConsent(LockScreenConsentAnswer.newBuilder()
+                .setRequestId(12).setAppId(APP_ID).setConsent(LockScreenConsent.CONSENT_DISMISSED)).build());
+        samples.put(Envelope.BodyCase.LOCK_SCREEN_CHANGE, Envelope.newBuilder().setLockScreenChange(LockScreenChange.newBuilder()
+                .setRequestId(13).setAppId(APP_ID).setKind(LockScreenChangeKind.ADDED_BY_USER)
+                .addDeclaredTasks(ManifestBackgroundTask.MANIFEST_TIMER)).build());
+        samples.put(Envelope.BodyCase.LOCK_SCREEN_STATUS, Envelope.newBuilder().setLockScreenStatus(LockScreenStatus.newBuilder()
+                .setRequestId(11).setAppId(APP_ID).setStatus(BackgroundAccessStatus.ALLOWED_WITH_ALWAYS_ON_REAL_TIME_CONNECTIVITY)
+                .setShowConsentPrompt(true).setRejection("none")).build());
+        samples.put(Envelope.BodyCase.CONTROL_CHANNEL_REQUEST, Envelope.newBuilder().setControlChannelRequest(ControlChannelRequest.newBuilder()
+                .setRequestId(14).setAppId(APP_ID).setChannelId("voip-1").setServerKeepAliveMinutes(15)
+                .setResourceType(ControlChannelResourceType.REQUEST_HARDWARE_SLOT).setOperation(ControlChannelOperation.CREATE)).build());
+        samples.put(Envelope.BodyCase.CONTROL_CHANNEL_STATUS, Envelope.newBuilder().setControlChannelStatus(ControlChannelStatus.newBuilder()
+                .setRequestId(14).setAppId(APP_ID).setChannelId("voip-1").setStatus(ControlChannelTriggerStatus.HARDWARE_SLOT_ALLOCATED)
+                .setClosed(true).setRejection("none")).build());
+        samples.put(Envelope.BodyCase.POWER_REPORT, Envelope.newBuilder().setPowerReport(PowerReport.newBuilder()
+                .setPowerState(PowerState.CONNECTED_STANDBY).setPowerSource(PowerSource.BATTERY)).build());
+        samples.put(Envelope.BodyCase.APP_STATE_REPORT, Envelope.newBuilder().setAppStateReport(AppStateReport.newBuilder()
+                .setAppId(APP_ID).setState(AppExecutionState.SUSPENDED)).build());
+        samples.put(Envelope.BodyCase.TRIGGER_REGISTRATION, Envelope.newBuilder().setTriggerRegistration(TriggerRegistration.newBuilder()
+                .setRequestId(15).setAppId(APP_ID).setTrigger(TriggerKind.TIME_TRIGGER).setFreshnessMinutes(15).setUnregister(true)).build());
+        samples.put(Envelope.BodyCase.TRIGGER_REGISTRATION_STATUS, Envelope.newBuilder().setTriggerRegistrationStatus(TriggerRegistrationStatus.newBuilder()
+                .setRequestId(15).setAppId(APP_ID).setAccepted(true).setRejection("none")).build());
+        samples.put(Envelope.BodyCase.BACKGROUND_TASK_REQUEST, Envelope.newBuilder().setBackgroundTaskRequest(BackgroundTaskRequest.newBuilder()
+                .setRequestId(16).setAppId(APP_ID).setTrigger(TriggerKind.MAINTENANCE_TRIGGER)).build());
+        samples.put(Envelope.BodyCase.BACKGROUND_TASK_ANSWER, Envelope.newBuilder().setBackgroundTaskAnswer(BackgroundTaskAnswer.newBuilder()
+                .setRequestId(16).setAppId(APP_ID).setVerdict(BackgroundTaskVerdict.QUOTA_EXHAUSTED)
+                .setRefillAtMillis(1_700_000_900_000L).setReason("cpu")).build());
+        samples.put(Envelope.BodyCase.BACKGROUND_TASK_REPORT, Envelope.newBuilder().setBackgroundTaskReport(BackgroundTaskReport.newBuilder()
+                .setAppId(APP_ID).setTrigger(TriggerKind.PUSH_NOTIFICATION_TRIGGER).setCpuMillis(250).setNetworkBytes(-1L)).build());
+        samples.put(Envelope.BodyCase.SYSTEM_TRIGGER, Envelope.newBuilder().setSystemTrigger(SystemTrigger.newBuilder()
+                .setAppId(APP_ID).setTrigger(SystemTriggerType.CONTROL_CHANNEL_RESET).setResetReason(ControlChannelResetReason.LOW_POWER_EXIT)
+                .setHardwareSlotReset(true).setSoftwareSlotReset(true)).build());
+        samples.put(Envelope.BodyCase.CONTROL_CHANNEL_RESET, Envelope.newBuilder().setControlChannelReset(ControlChannelResetReport.newBuilder()
+                .setReason(ControlChannelResetReason.QUIET_HOURS_EXIT)).build());
         return samples;
     }
 
