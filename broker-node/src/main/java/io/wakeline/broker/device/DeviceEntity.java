@@ -12,6 +12,8 @@ import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.cluster.sharding.typed.ShardingEnvelope;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.javadsl.SignalHandler;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
@@ -20,17 +22,50 @@ import akka.persistence.typed.javadsl.RetentionCriteria;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import io.wakeline.broker.CborSerializable;
 import io.wakeline.broker.channel.ChannelToken;
+import io.wakeline.broker.device.policy.AccessDecision;
+import io.wakeline.broker.device.policy.AppExecutionState;
+import io.wakeline.broker.device.policy.BackgroundAccessStatus;
+import io.wakeline.broker.device.policy.ChannelClosing;
+import io.wakeline.broker.device.policy.ChannelCreation;
+import io.wakeline.broker.device.policy.ControlChannelTriggerResetReason;
+import io.wakeline.broker.device.policy.ControlChannelTriggerResourceType;
+import io.wakeline.broker.device.policy.ControlChannelTriggerStatus;
+import io.wakeline.broker.device.policy.DeviceCapabilities;
+import io.wakeline.broker.device.policy.DeviceNotification;
+import io.wakeline.broker.device.policy.DevicePolicy;
+import io.wakeline.broker.device.policy.DevicePolicyEvent;
+import io.wakeline.broker.device.policy.DevicePolicyState;
+import io.wakeline.broker.device.policy.LockScreenConsent;
+import io.wakeline.broker.device.policy.LockScreenRemoval;
+import io.wakeline.broker.device.policy.LockScreenRemovalCause;
+import io.wakeline.broker.device.policy.ManifestBackgroundTask;
+import io.wakeline.broker.device.policy.PolicyChanges;
+import io.wakeline.broker.device.policy.PolicyDecision;
+import io.wakeline.broker.device.policy.PowerChange;
+import io.wakeline.broker.device.policy.PowerSource;
+import io.wakeline.broker.device.policy.PowerState;
+import io.wakeline.broker.device.policy.RawPushDecision;
+import io.wakeline.broker.device.policy.RegistrationDecision;
+import io.wakeline.broker.device.policy.TriggerKind;
+import io.wakeline.broker.device.policy.UsageReport;
+import io.wakeline.broker.device.policy.WakeDecision;
 import io.wakeline.broker.gateway.device.LinkAddress;
 import io.wakeline.broker.gateway.device.LinkRegistry;
 import io.wakeline.protocol.v1.NotificationType;
+import io.wakeline.protocol.v1.RawDelivery;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * One device: its apps' channels (persisted) and its current link (transient).
+ * One device: its apps' channels and its Windows policy state (lock screen, control-channel slots, power,
+ * app lifecycle, sandbox budgets; persisted) and its current link (transient). The rules themselves live in
+ * {@link DevicePolicy} (functional core); this class persists the events each decision carries, then sends
+ * the decision's notifications and answers.
  *
  * <p>Raw pushes never touch the journal (DESIGN.md "The two paths"): the entity forwards them to the
  * live link or drops them, keeping at most the latest one per app in memory when the sender asked for
@@ -48,7 +83,7 @@ public final class DeviceEntity
     }
 
     /** A link finished its handshake for this device; it replaces any earlier link. */
-    public record Attach(LinkAddress link, DeviceCapabilities capabilities, ActorRef<Attached> replyTo)
+    public record Attach(LinkAddress link, DeviceCapabilities capabilities, long nowMillis, ActorRef<Attached> replyTo)
             implements Command {
     }
 
@@ -56,7 +91,92 @@ public final class DeviceEntity
     }
 
     /** The link closed. Ignored unless it is still the current link (a newer one may have replaced it). */
-    public record Detach(LinkAddress link) implements Command {
+    public record Detach(LinkAddress link, long nowMillis) implements Command {
+    }
+
+    /** Internal: recovered with the device marked connected but no link attached (the node died). */
+    public record LinkLostWhileDown(long nowMillis) implements Command {
+    }
+
+    // lock screen (wns-spec 6)
+
+    /** BackgroundExecutionManager.RequestAccessAsync. */
+    public record RequestLockScreenAccess(String appId, Set<ManifestBackgroundTask> declaredTasks,
+                                          ActorRef<LockScreenAnswer> replyTo) implements Command {
+    }
+
+    /** The user answered the consent dialog. */
+    public record AnswerLockScreenConsent(String appId, LockScreenConsent consent, ActorRef<LockScreenAnswer> replyTo)
+            implements Command {
+    }
+
+    /** The user added the app in PC settings. */
+    public record AddToLockScreenByUser(String appId, Set<ManifestBackgroundTask> declaredTasks,
+                                        ActorRef<LockScreenAnswer> replyTo) implements Command {
+    }
+
+    public record RemoveFromLockScreen(String appId, LockScreenRemovalCause cause, ActorRef<LockScreenAnswer> replyTo)
+            implements Command {
+    }
+
+    /** {@code rejection} is empty unless the request was refused outright (then status is the current one). */
+    public record LockScreenAnswer(String appId, BackgroundAccessStatus status, boolean showConsentPrompt,
+                                   String rejection) implements CborSerializable {
+    }
+
+    // control channel triggers (wns-spec 7)
+
+    public record CreateControlChannel(String appId, String channelId, int serverKeepAliveMinutes,
+                                       ControlChannelTriggerResourceType resourceType,
+                                       ActorRef<ControlChannelAnswer> replyTo) implements Command {
+    }
+
+    public record CloseControlChannel(String appId, String channelId, ActorRef<ControlChannelAnswer> replyTo)
+            implements Command {
+    }
+
+    /** {@code status} is set for a create that got one; {@code rejection} when the request itself was invalid. */
+    public record ControlChannelAnswer(String appId, String channelId, ControlChannelTriggerStatus status,
+                                       boolean closed, String rejection) implements CborSerializable {
+    }
+
+    public record ReportControlChannelReset(ControlChannelTriggerResetReason reason) implements Command {
+    }
+
+    // power and app lifecycle (wns-spec 5, 7.9)
+
+    /** Either field may be null: left as it was. */
+    public record ReportPower(PowerState powerState, PowerSource powerSource, long nowMillis) implements Command {
+    }
+
+    public record ReportAppState(String appId, AppExecutionState state) implements Command {
+    }
+
+    // background tasks and the sandbox budget (wns-spec 8)
+
+    public record RegisterTrigger(String appId, TriggerKind trigger, int freshnessMinutes, boolean unregister,
+                                  ActorRef<TriggerAnswer> replyTo) implements Command {
+    }
+
+    public record TriggerAnswer(String appId, boolean accepted, String rejection) implements CborSerializable {
+    }
+
+    /** A time or maintenance trigger is due on the device: may its task run now? */
+    public record RequestBackgroundTask(String appId, TriggerKind trigger, long nowMillis,
+                                        ActorRef<BackgroundTaskAnswer> replyTo) implements Command {
+    }
+
+    public record BackgroundTaskAnswer(String appId, TaskVerdict verdict, long refillAtMillis, String reason)
+            implements CborSerializable {
+    }
+
+    public enum TaskVerdict {
+        RUN, DEFERRED, QUOTA_EXHAUSTED, REFUSED
+    }
+
+    /** What a finished background task used. */
+    public record ReportBackgroundTask(String appId, TriggerKind trigger, long cpuMillis, long networkBytes,
+                                       long nowMillis) implements Command {
     }
 
     /** A device app asks for a push channel (wns-spec 4.2, 4.4: a new one each time, older ones stay valid). */
@@ -74,8 +194,8 @@ public final class DeviceEntity
     public record GetDevice(ActorRef<DeviceView> replyTo) implements Command {
     }
 
-    public record DeviceView(String deviceId, boolean attached, Map<String, Map<String, Long>> channelsByApp)
-            implements CborSerializable {
+    public record DeviceView(String deviceId, boolean attached, Map<String, Map<String, Long>> channelsByApp,
+                             DevicePolicyState policy) implements CborSerializable {
     }
 
     /** Internal: no message for {@code passivate-after-idle} while detached. */
@@ -92,17 +212,28 @@ public final class DeviceEntity
             implements Event {
     }
 
+    /** A change to the Windows policy state, as decided by {@link DevicePolicy}. */
+    public record PolicyChanged(DevicePolicyEvent change) implements Event {
+        @JsonCreator
+        public PolicyChanged {
+        }
+    }
+
     // ---- state ------------------------------------------------------------------------------------
 
-    /** appId → (channelId → expiresAtMillis). Expired channels are pruned whenever a new one is issued. */
-    public record State(Map<String, Map<String, Long>> channelsByApp) implements CborSerializable {
-
-        @JsonCreator
-        public State {
-        }
+    /**
+     * Push channels: appId → (channelId → expiresAtMillis); expired channels are pruned whenever a new one is
+     * issued. And the device's Windows policy state.
+     */
+    public record State(Map<String, Map<String, Long>> channelsByApp, DevicePolicyState policy)
+            implements CborSerializable {
 
         static State empty() {
-            return new State(Map.of());
+            return new State(Map.of(), DevicePolicyState.INITIAL);
+        }
+
+        State withPolicy(PolicyChanged changed) {
+            return new State(channelsByApp, policy.apply(changed.change()));
         }
 
         boolean hasChannel(String appId, String channelId) {
@@ -120,7 +251,7 @@ public final class DeviceEntity
             channels.values().removeIf(expiresAt -> expiresAt <= issued.issuedAtMillis());
             channels.put(issued.channelId(), issued.expiresAtMillis());
             apps.put(issued.appId(), Map.copyOf(channels));
-            return new State(Map.copyOf(apps));
+            return new State(Map.copyOf(apps), policy);
         }
     }
 
@@ -131,10 +262,13 @@ public final class DeviceEntity
     private final ActorRef<ShardCommand> shard;
     private final DeviceEntitySettings settings;
     private final Function<ChannelToken, String> channelUris;
+    private final DevicePolicy rules;
 
     // transient: lost on passivation or failover by design; the device re-attaches when it reconnects
     private LinkAddress link;
     private final Map<String, RawPush> cachedRaw = new HashMap<>();
+    /** Raw pushes waiting for the app's running background task to finish (wns-spec 5.10); latest per app. */
+    private final Map<String, RawPush> waitingForTask = new HashMap<>();
 
     private DeviceEntity(String deviceId, ActorContext<Command> context, ActorRef<ShardCommand> shard,
                          DeviceEntitySettings settings, Function<ChannelToken, String> channelUris) {
@@ -145,6 +279,7 @@ public final class DeviceEntity
         this.shard = shard;
         this.settings = settings;
         this.channelUris = channelUris;
+        this.rules = new DevicePolicy(settings.sandbox());
         context.setReceiveTimeout(settings.passivateAfterIdle(), IdleTimeout.INSTANCE);
     }
 
@@ -179,6 +314,19 @@ public final class DeviceEntity
                 .forAnyState()
                 .onCommand(Attach.class, this::onAttach)
                 .onCommand(Detach.class, this::onDetach)
+                .onCommand(LinkLostWhileDown.class, this::onLinkLostWhileDown)
+                .onCommand(RequestLockScreenAccess.class, this::onRequestLockScreenAccess)
+                .onCommand(AnswerLockScreenConsent.class, this::onAnswerLockScreenConsent)
+                .onCommand(AddToLockScreenByUser.class, this::onAddToLockScreenByUser)
+                .onCommand(RemoveFromLockScreen.class, this::onRemoveFromLockScreen)
+                .onCommand(CreateControlChannel.class, this::onCreateControlChannel)
+                .onCommand(CloseControlChannel.class, this::onCloseControlChannel)
+                .onCommand(ReportControlChannelReset.class, this::onReportControlChannelReset)
+                .onCommand(ReportPower.class, this::onReportPower)
+                .onCommand(ReportAppState.class, this::onReportAppState)
+                .onCommand(RegisterTrigger.class, this::onRegisterTrigger)
+                .onCommand(RequestBackgroundTask.class, this::onRequestBackgroundTask)
+                .onCommand(ReportBackgroundTask.class, this::onReportBackgroundTask)
                 .onCommand(RequestChannel.class, this::onRequestChannel)
                 .onCommand(DeliverRaw.class, this::onDeliverRaw)
                 .onCommand(GetDevice.class, this::onGetDevice)
@@ -191,6 +339,19 @@ public final class DeviceEntity
         return newEventHandlerBuilder()
                 .forAnyState()
                 .onEvent(ChannelIssued.class, State::withChannel)
+                .onEvent(PolicyChanged.class, State::withPolicy)
+                .build();
+    }
+
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), state -> {
+                    if (state.policy().powerState() != PowerState.Off) {
+                        // the node holding the link died: the device is off until it reconnects
+                        context.getSelf().tell(new LinkLostWhileDown(System.currentTimeMillis()));
+                    }
+                })
                 .build();
     }
 
@@ -202,18 +363,171 @@ public final class DeviceEntity
         link = attach.link();
         context.cancelReceiveTimeout();
         context.getLog().debug("attached deviceId={} linkId={}", deviceId, link.linkId());
-        return Effect().none()
-                .thenRun(s -> flushCachedRaw())
+        List<DevicePolicyEvent> events = List.of();
+        List<DeviceNotification> notifications = List.of();
+        if (rules.connect(state.policy(), attach.capabilities(), attach.nowMillis()) instanceof PowerChange.Changed changed) {
+            events = changed.events();
+            notifications = changed.notifications();
+        }
+        List<DeviceNotification> toSend = notifications;
+        return persistPolicy(events)
+                .thenRun(s -> {
+                    toSend.forEach(this::sendToLink);
+                    flushCachedRaw(s);
+                })
                 .thenReply(attach.replyTo(), s -> new Attached(deviceId, s.channelCount()));
     }
 
     private ReplyEffect<Event, State> onDetach(State state, Detach detach) {
-        if (detach.link().equals(link)) {
-            link = null;
-            context.setReceiveTimeout(settings.passivateAfterIdle(), IdleTimeout.INSTANCE);
-            context.getLog().debug("detached deviceId={} linkId={}", deviceId, detach.link().linkId());
+        if (!detach.link().equals(link)) {
+            return Effect().noReply();
         }
-        return Effect().noReply();
+        link = null;
+        waitingForTask.clear();
+        context.setReceiveTimeout(settings.passivateAfterIdle(), IdleTimeout.INSTANCE);
+        context.getLog().debug("detached deviceId={} linkId={}", deviceId, detach.link().linkId());
+        return applyWithoutReply(rules.linkDown(state.policy(), detach.nowMillis()));
+    }
+
+    private ReplyEffect<Event, State> onLinkLostWhileDown(State state, LinkLostWhileDown lost) {
+        if (link != null || state.policy().powerState() == PowerState.Off) {
+            return Effect().noReply();
+        }
+        return applyWithoutReply(rules.linkDown(state.policy(), lost.nowMillis()));
+    }
+
+    // ---- lock screen ------------------------------------------------------------------------------
+
+    private ReplyEffect<Event, State> onRequestLockScreenAccess(State state, RequestLockScreenAccess request) {
+        return answerAccess(rules.requestAccess(state.policy(), request.appId(), request.declaredTasks()),
+                request.appId(), request.replyTo());
+    }
+
+    private ReplyEffect<Event, State> onAnswerLockScreenConsent(State state, AnswerLockScreenConsent answer) {
+        return answerAccess(rules.answerConsent(state.policy(), answer.appId(), answer.consent()),
+                answer.appId(), answer.replyTo());
+    }
+
+    private ReplyEffect<Event, State> onAddToLockScreenByUser(State state, AddToLockScreenByUser add) {
+        return answerAccess(rules.addToLockScreenByUser(state.policy(), add.appId(), add.declaredTasks()),
+                add.appId(), add.replyTo());
+    }
+
+    private ReplyEffect<Event, State> onRemoveFromLockScreen(State state, RemoveFromLockScreen remove) {
+        LockScreenRemoval removal = rules.removeFromLockScreen(state.policy(), remove.appId(), remove.cause());
+        String rejection = removal instanceof LockScreenRemoval.NotOnLockScreen ? "NotOnLockScreen" : "";
+        return apply(removal, remove.replyTo(), s -> new LockScreenAnswer(remove.appId(),
+                rules.accessStatus(s.policy(), remove.appId()), false, rejection));
+    }
+
+    private ReplyEffect<Event, State> answerAccess(AccessDecision decision, String appId, ActorRef<LockScreenAnswer> replyTo) {
+        if (decision instanceof AccessDecision.PromptUser) {
+            return apply(decision, replyTo, s -> new LockScreenAnswer(appId, rules.accessStatus(s.policy(), appId), true, ""));
+        }
+        if (decision instanceof AccessDecision.Answer answer) {
+            return apply(decision, replyTo, s -> new LockScreenAnswer(appId, answer.status(), false, ""));
+        }
+        AccessDecision.Rejected rejected = (AccessDecision.Rejected) decision;
+        return apply(decision, replyTo, s -> new LockScreenAnswer(appId, rules.accessStatus(s.policy(), appId), false,
+                rejected.reason().name()));
+    }
+
+    // ---- control channel triggers -----------------------------------------------------------------
+
+    private ReplyEffect<Event, State> onCreateControlChannel(State state, CreateControlChannel create) {
+        ChannelCreation creation = rules.createControlChannel(state.policy(), create.appId(), create.channelId(),
+                create.serverKeepAliveMinutes(), create.resourceType());
+        if (creation instanceof ChannelCreation.Completed completed) {
+            return apply(creation, create.replyTo(),
+                    s -> new ControlChannelAnswer(create.appId(), create.channelId(), completed.status(), false, ""));
+        }
+        ChannelCreation.Rejected rejected = (ChannelCreation.Rejected) creation;
+        return apply(creation, create.replyTo(),
+                s -> new ControlChannelAnswer(create.appId(), create.channelId(), null, false, rejected.reason().name()));
+    }
+
+    private ReplyEffect<Event, State> onCloseControlChannel(State state, CloseControlChannel close) {
+        ChannelClosing closing = rules.closeControlChannel(state.policy(), close.appId(), close.channelId());
+        boolean closed = closing instanceof ChannelClosing.Closed;
+        return apply(closing, close.replyTo(), s -> new ControlChannelAnswer(close.appId(), close.channelId(), null,
+                closed, closed ? "" : "UnknownChannel"));
+    }
+
+    private ReplyEffect<Event, State> onReportControlChannelReset(State state, ReportControlChannelReset reset) {
+        return applyWithoutReply(rules.resetControlChannels(state.policy(), reset.reason()));
+    }
+
+    // ---- power and app lifecycle ------------------------------------------------------------------
+
+    private ReplyEffect<Event, State> onReportPower(State state, ReportPower report) {
+        List<DevicePolicyEvent> events = new java.util.ArrayList<>();
+        List<DeviceNotification> notifications = new java.util.ArrayList<>();
+        DevicePolicyState policy = state.policy();
+        if (report.powerSource() != null && report.powerSource() != policy.powerSource()) {
+            PolicyChanges changes = rules.changePowerSource(policy, report.powerSource());
+            events.addAll(changes.events());
+            notifications.addAll(changes.notifications());
+            policy = policy.applyAll(changes.events());
+        }
+        if (report.powerState() != null && report.powerState() != policy.powerState()) {
+            PowerChange change = rules.changePowerState(policy, report.powerState(), report.nowMillis());
+            if (change instanceof PowerChange.Rejected rejected) {
+                context.getLog().info("power report refused deviceId={} to={} reason={}", deviceId, report.powerState(), rejected.reason());
+            }
+            events.addAll(change.events());
+            notifications.addAll(change.notifications());
+        }
+        return persistPolicy(events).thenRun(s -> notifications.forEach(this::sendToLink)).thenNoReply();
+    }
+
+    private ReplyEffect<Event, State> onReportAppState(State state, ReportAppState report) {
+        return applyWithoutReply(rules.reportExecutionState(state.policy(), report.appId(), report.state()));
+    }
+
+    // ---- background tasks -------------------------------------------------------------------------
+
+    private ReplyEffect<Event, State> onRegisterTrigger(State state, RegisterTrigger register) {
+        RegistrationDecision decision;
+        if (register.unregister()) {
+            decision = rules.unregisterTrigger(state.policy(), register.appId(), register.trigger());
+        } else if (register.trigger() == TriggerKind.TimeTrigger || register.trigger() == TriggerKind.MaintenanceTrigger) {
+            decision = rules.registerTimedTrigger(state.policy(), register.appId(), register.trigger(), register.freshnessMinutes());
+        } else {
+            decision = rules.registerTrigger(state.policy(), register.appId(), register.trigger());
+        }
+        String rejection = decision instanceof RegistrationDecision.Rejected r ? r.reason().name() : "";
+        return apply(decision, register.replyTo(), s -> new TriggerAnswer(register.appId(), rejection.isEmpty(), rejection));
+    }
+
+    private ReplyEffect<Event, State> onRequestBackgroundTask(State state, RequestBackgroundTask request) {
+        WakeDecision decision = rules.deviceTrigger(state.policy(), request.appId(), request.trigger(), request.nowMillis());
+        BackgroundTaskAnswer answer;
+        if (decision instanceof WakeDecision.Defer defer) {
+            answer = new BackgroundTaskAnswer(request.appId(), TaskVerdict.DEFERRED, 0, defer.reason().name());
+        } else if (decision instanceof WakeDecision.QuotaExhausted exhausted) {
+            answer = new BackgroundTaskAnswer(request.appId(), TaskVerdict.QUOTA_EXHAUSTED, exhausted.refillAtMillis(),
+                    "sandbox quota exhausted: " + exhausted.resources());
+        } else if (decision instanceof WakeDecision.Refuse refuse) {
+            answer = new BackgroundTaskAnswer(request.appId(), TaskVerdict.REFUSED, 0, refuse.reason().name());
+        } else {
+            answer = new BackgroundTaskAnswer(request.appId(), TaskVerdict.RUN, 0, "");
+        }
+        return apply(decision, request.replyTo(), s -> answer);
+    }
+
+    private ReplyEffect<Event, State> onReportBackgroundTask(State state, ReportBackgroundTask report) {
+        UsageReport usage = rules.reportTaskCompleted(state.policy(), report.appId(), report.trigger(),
+                report.cpuMillis(), report.networkBytes(), report.nowMillis());
+        return persistPolicy(usage.events())
+                .thenRun(s -> {
+                    usage.notifications().forEach(this::sendToLink);
+                    RawPush waiting = waitingForTask.remove(report.appId());
+                    if (waiting != null) {
+                        // wns-spec 5.10: the next trigger ran once the running task finished
+                        context.getSelf().tell(new DeliverRaw(waiting, context.getSystem().ignoreRef()));
+                    }
+                })
+                .thenNoReply();
     }
 
     private ReplyEffect<Event, State> onRequestChannel(State state, RequestChannel request) {
@@ -229,20 +543,36 @@ public final class DeviceEntity
         if (!state.hasChannel(push.appId(), push.channelId())) {
             return Effect().reply(command.replyTo(), new RawPushOutcome.ChannelUnknown());
         }
-        if (link != null) {
-            sendToLink(push);
+        if (link == null) {
+            if (push.cachePolicy() == RawPush.CachePolicy.CACHE) {
+                cachedRaw.put(push.appId(), push); // wns-spec 5.9: only the latest raw is kept
+                return Effect().reply(command.replyTo(), new RawPushOutcome.Cached(DeviceConnectionStatus.DISCONNECTED));
+            }
+            return Effect().reply(command.replyTo(),
+                    new RawPushOutcome.Dropped(DeviceConnectionStatus.DISCONNECTED, "device is offline and X-WNS-Cache-Policy is no-cache"));
+        }
+        // wns-spec 5.4-5.10: foreground event, background task, wait for the running task, or drop
+        RawPushDecision decision = rules.rawPush(state.policy(), push.appId(), System.currentTimeMillis());
+        if (decision instanceof RawPushDecision.DeliverAsEvent) {
+            sendToLink(push, RawDelivery.FOREGROUND_EVENT);
             return Effect().reply(command.replyTo(), new RawPushOutcome.Delivered(DeviceConnectionStatus.CONNECTED));
         }
-        if (push.cachePolicy() == RawPush.CachePolicy.CACHE) {
-            cachedRaw.put(push.appId(), push); // wns-spec 5.9: only the latest raw is kept
-            return Effect().reply(command.replyTo(), new RawPushOutcome.Cached(DeviceConnectionStatus.DISCONNECTED));
+        if (decision instanceof RawPushDecision.StartBackgroundTask start) {
+            return persistPolicy(start.events())
+                    .thenRun(s -> sendToLink(push, RawDelivery.BACKGROUND_TASK))
+                    .thenReply(command.replyTo(), s -> new RawPushOutcome.Delivered(DeviceConnectionStatus.CONNECTED));
         }
+        if (decision instanceof RawPushDecision.WaitForRunningTask) {
+            waitingForTask.put(push.appId(), push);
+            return Effect().reply(command.replyTo(), new RawPushOutcome.Cached(DeviceConnectionStatus.CONNECTED));
+        }
+        RawPushDecision.Drop drop = (RawPushDecision.Drop) decision;
         return Effect().reply(command.replyTo(),
-                new RawPushOutcome.Dropped(DeviceConnectionStatus.DISCONNECTED, "device is offline and X-WNS-Cache-Policy is no-cache"));
+                new RawPushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, drop.reason().name()));
     }
 
     private ReplyEffect<Event, State> onGetDevice(State state, GetDevice get) {
-        return Effect().reply(get.replyTo(), new DeviceView(deviceId, link != null, state.channelsByApp()));
+        return Effect().reply(get.replyTo(), new DeviceView(deviceId, link != null, state.channelsByApp(), state.policy()));
     }
 
     private ReplyEffect<Event, State> onIdleTimeout(State state, IdleTimeout timeout) {
@@ -252,16 +582,45 @@ public final class DeviceEntity
         return Effect().noReply();
     }
 
-    private void flushCachedRaw() {
+    /** Raw pushes kept while the device was offline go out once it is back, through the same rules. */
+    private void flushCachedRaw(State state) {
         if (link == null || cachedRaw.isEmpty()) {
             return;
         }
-        cachedRaw.values().forEach(this::sendToLink);
+        cachedRaw.values().forEach(push -> context.getSelf().tell(new DeliverRaw(push, context.getSystem().ignoreRef())));
         cachedRaw.clear();
     }
 
-    private void sendToLink(RawPush push) {
+    private void sendToLink(RawPush push, RawDelivery delivery) {
         link.registry().tell(new LinkRegistry.Deliver(link.linkId(), push.appId(), push.channelId(),
-                NotificationType.RAW, push.payload(), push.messageId(), push.acceptedAtMillis()));
+                NotificationType.RAW, push.payload(), push.messageId(), push.acceptedAtMillis(), delivery));
+    }
+
+    private void sendToLink(DeviceNotification notification) {
+        if (link != null) {
+            link.registry().tell(new LinkRegistry.Notify(link.linkId(), notification));
+        }
+    }
+
+    // ---- applying decisions -----------------------------------------------------------------------
+
+    private akka.persistence.typed.javadsl.EffectBuilder<Event, State> persistPolicy(List<DevicePolicyEvent> events) {
+        if (events.isEmpty()) {
+            return Effect().none();
+        }
+        return Effect().persist(events.stream().<Event>map(PolicyChanged::new).toList());
+    }
+
+    /** Persists the decision's events, then sends its notifications and the reply made from the new state. */
+    private <R> ReplyEffect<Event, State> apply(PolicyDecision decision, ActorRef<R> replyTo, Function<State, R> reply) {
+        return persistPolicy(decision.events())
+                .thenRun(s -> decision.notifications().forEach(this::sendToLink))
+                .thenReply(replyTo, reply::apply);
+    }
+
+    private ReplyEffect<Event, State> applyWithoutReply(PolicyDecision decision) {
+        return persistPolicy(decision.events())
+                .thenRun(s -> decision.notifications().forEach(this::sendToLink))
+                .thenNoReply();
     }
 }

@@ -12,7 +12,10 @@ import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import com.typesafe.config.ConfigFactory;
 import io.wakeline.broker.gateway.device.LinkAddress;
 import io.wakeline.broker.gateway.device.LinkRegistry;
+import io.wakeline.broker.device.policy.AppExecutionState;
+import io.wakeline.broker.device.policy.DeviceCapabilities;
 import io.wakeline.protocol.v1.NotificationType;
+import io.wakeline.protocol.v1.RawDelivery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -105,6 +108,7 @@ class DeviceEntityTest {
         String channel = requestChannel(NOW);
         TestProbe<LinkRegistry.Command> registry = testKit.createTestProbe();
         attach(registry, 7);
+        entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Foreground));
         var result = entity.<RawPushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverRaw(raw(channel, "hello", RawPush.CachePolicy.NO_CACHE), replyTo));
         assertEquals(new RawPushOutcome.Delivered(DeviceConnectionStatus.CONNECTED), result.reply());
         assertTrue(result.hasNoEvents());
@@ -112,6 +116,7 @@ class DeviceEntityTest {
         assertEquals(7, delivery.linkId());
         assertEquals(NotificationType.RAW, delivery.type());
         assertEquals("hello", new String(delivery.payload(), StandardCharsets.UTF_8));
+        assertEquals(RawDelivery.FOREGROUND_EVENT, delivery.rawDelivery());
     }
 
     @Test
@@ -121,6 +126,7 @@ class DeviceEntityTest {
             var result = entity.<RawPushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverRaw(raw(channel, body, RawPush.CachePolicy.CACHE), replyTo));
             assertEquals(new RawPushOutcome.Cached(DeviceConnectionStatus.DISCONNECTED), result.reply());
         }
+        entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Foreground));
         TestProbe<LinkRegistry.Command> registry = testKit.createTestProbe();
         attach(registry, 1);
         LinkRegistry.Deliver delivery = registry.expectMessageClass(LinkRegistry.Deliver.class);
@@ -143,7 +149,7 @@ class DeviceEntityTest {
         TestProbe<LinkRegistry.Command> newNode = testKit.createTestProbe();
         attach(oldNode, 1);
         attach(newNode, 2);
-        entity.runCommand(new DeviceEntity.Detach(new LinkAddress(oldNode.ref(), 1)));
+        entity.runCommand(new DeviceEntity.Detach(new LinkAddress(oldNode.ref(), 1), NOW));
         var view = entity.<DeviceEntity.DeviceView>runCommand(DeviceEntity.GetDevice::new).reply();
         assertTrue(view.attached());
     }
@@ -153,7 +159,7 @@ class DeviceEntityTest {
         TestProbe<LinkRegistry.Command> registry = testKit.createTestProbe();
         attach(registry, 1);
         shard.expectNoMessage(Duration.ofMillis(600));
-        entity.runCommand(new DeviceEntity.Detach(new LinkAddress(registry.ref(), 1)));
+        entity.runCommand(new DeviceEntity.Detach(new LinkAddress(registry.ref(), 1), NOW));
         shard.expectMessageClass(ClusterSharding.Passivate.class, Duration.ofSeconds(3));
     }
 
@@ -164,7 +170,7 @@ class DeviceEntityTest {
 
     private void attach(TestProbe<LinkRegistry.Command> registry, long linkId) {
         entity.<DeviceEntity.Attached>runCommand(replyTo ->
-                new DeviceEntity.Attach(new LinkAddress(registry.ref(), linkId), DeviceCapabilities.NONE, replyTo));
+                new DeviceEntity.Attach(new LinkAddress(registry.ref(), linkId), DeviceCapabilities.NONE, NOW, replyTo));
     }
 
     private static RawPush raw(String channelId, String body, RawPush.CachePolicy policy) {

@@ -1,11 +1,18 @@
 package io.wakeline.broker.device.policy;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.wakeline.broker.CborSerializable;
 
 /**
  * Something the broker must tell the device after the decision's events are persisted. Not journaled: a replay
  * restores state, it does not re-send notifications.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = DeviceNotification.SystemTriggerRaised.class, name = "system-trigger"),
+    @JsonSubTypes.Type(value = DeviceNotification.ControlChannelReset.class, name = "control-channel-reset")
+})
 public sealed interface DeviceNotification extends CborSerializable {
 
     String appId();

@@ -7,8 +7,19 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.wakeline.broker.device.DeviceCapabilities;
+import io.wakeline.broker.device.policy.DeviceCapabilities;
 import io.wakeline.broker.device.DeviceEntity;
+import io.wakeline.broker.device.policy.DeviceNotification;
+import io.wakeline.broker.device.policy.LockScreenRemovalCause;
+import io.wakeline.protocol.v1.AppStateReport;
+import io.wakeline.protocol.v1.BackgroundTaskReport;
+import io.wakeline.protocol.v1.BackgroundTaskRequest;
+import io.wakeline.protocol.v1.ControlChannelRequest;
+import io.wakeline.protocol.v1.LockScreenChange;
+import io.wakeline.protocol.v1.LockScreenConsentAnswer;
+import io.wakeline.protocol.v1.LockScreenRequest;
+import io.wakeline.protocol.v1.PowerReport;
+import io.wakeline.protocol.v1.TriggerRegistration;
 import io.wakeline.protocol.DecodeResult;
 import io.wakeline.protocol.DeviceCredentials;
 import io.wakeline.protocol.LinkProtocol;
@@ -74,7 +85,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
         }
         if (address != null) {
             shared.links().remove(linkId, this);
-            entity().tell(new DeviceEntity.Detach(address));
+            entity().tell(new DeviceEntity.Detach(address, System.currentTimeMillis()));
         }
         ctx.fireChannelInactive();
     }
@@ -162,7 +173,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
         address = new LinkAddress(shared.registryFor(linkId), linkId);
         shared.links().put(linkId, this);
         phase = Phase.ATTACHING;
-        entity().<DeviceEntity.Attached>ask(replyTo -> new DeviceEntity.Attach(address, capabilities, replyTo), shared.askTimeout())
+        entity().<DeviceEntity.Attached>ask(replyTo -> new DeviceEntity.Attach(address, capabilities, System.currentTimeMillis(), replyTo), shared.askTimeout())
                 .whenComplete((attached, failure) -> channel.eventLoop().execute(() -> onAttachAnswered(failure)));
     }
 
@@ -215,6 +226,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
             case UPSTREAM -> reject(ErrorCode.UNEXPECTED_MESSAGE,
                     "upstream messages travel on control channels; this link has none", 0);
             case ERROR -> onDeviceError(envelope.getError());
+            case LOCK_SCREEN_REQUEST, LOCK_SCREEN_CONSENT, LOCK_SCREEN_CHANGE, CONTROL_CHANNEL_REQUEST, POWER_REPORT,
+                    APP_STATE_REPORT, TRIGGER_REGISTRATION, BACKGROUND_TASK_REQUEST, BACKGROUND_TASK_REPORT,
+                    CONTROL_CHANNEL_RESET -> onDeviceModel(envelope);
             default -> reject(ErrorCode.UNEXPECTED_MESSAGE, envelope.getBodyCase() + " is not sent by devices", 0);
         }
     }
@@ -250,6 +264,111 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
         });
     }
 
+    // ---- the Windows device model (docs/protocol.md "Device model") ---------------------------------
+
+    private void onDeviceModel(Envelope envelope) {
+        switch (envelope.getBodyCase()) {
+            case LOCK_SCREEN_REQUEST -> {
+                LockScreenRequest request = envelope.getLockScreenRequest();
+                askEntity(request.getRequestId(), replyTo -> new DeviceEntity.RequestLockScreenAccess(request.getAppId(),
+                        DeviceModelFrames.tasks(request.getDeclaredTasksList()), replyTo),
+                        (DeviceEntity.LockScreenAnswer a) -> DeviceModelFrames.lockScreenStatus(request.getRequestId(), a));
+            }
+            case LOCK_SCREEN_CONSENT -> {
+                LockScreenConsentAnswer answer = envelope.getLockScreenConsent();
+                DeviceModelFrames.consent(answer.getConsent()).ifPresentOrElse(
+                        consent -> askEntity(answer.getRequestId(),
+                                replyTo -> new DeviceEntity.AnswerLockScreenConsent(answer.getAppId(), consent, replyTo),
+                                (DeviceEntity.LockScreenAnswer a) -> DeviceModelFrames.lockScreenStatus(answer.getRequestId(), a)),
+                        () -> reject(ErrorCode.INVALID_REQUEST, "consent must be ALLOW, DONT_ALLOW or DISMISSED", answer.getRequestId()));
+            }
+            case LOCK_SCREEN_CHANGE -> onLockScreenChange(envelope.getLockScreenChange());
+            case CONTROL_CHANNEL_REQUEST -> onControlChannelRequest(envelope.getControlChannelRequest());
+            case POWER_REPORT -> {
+                PowerReport report = envelope.getPowerReport();
+                entity().tell(new DeviceEntity.ReportPower(DeviceModelFrames.powerState(report.getPowerState()).orElse(null),
+                        DeviceModelFrames.powerSource(report.getPowerSource()).orElse(null), System.currentTimeMillis()));
+            }
+            case APP_STATE_REPORT -> {
+                AppStateReport report = envelope.getAppStateReport();
+                DeviceModelFrames.appState(report.getState()).ifPresentOrElse(
+                        state -> entity().tell(new DeviceEntity.ReportAppState(report.getAppId(), state)),
+                        () -> reject(ErrorCode.INVALID_REQUEST, "app state must be FOREGROUND, SUSPENDED or NOT_RUNNING", 0));
+            }
+            case TRIGGER_REGISTRATION -> {
+                TriggerRegistration registration = envelope.getTriggerRegistration();
+                DeviceModelFrames.trigger(registration.getTrigger()).ifPresentOrElse(
+                        trigger -> askEntity(registration.getRequestId(), replyTo -> new DeviceEntity.RegisterTrigger(
+                                        registration.getAppId(), trigger, registration.getFreshnessMinutes(),
+                                        registration.getUnregister(), replyTo),
+                                (DeviceEntity.TriggerAnswer a) -> DeviceModelFrames.triggerStatus(registration.getRequestId(), a)),
+                        () -> reject(ErrorCode.INVALID_REQUEST, "unknown trigger kind", registration.getRequestId()));
+            }
+            case BACKGROUND_TASK_REQUEST -> {
+                BackgroundTaskRequest request = envelope.getBackgroundTaskRequest();
+                DeviceModelFrames.trigger(request.getTrigger()).ifPresentOrElse(
+                        trigger -> askEntity(request.getRequestId(), replyTo -> new DeviceEntity.RequestBackgroundTask(
+                                        request.getAppId(), trigger, System.currentTimeMillis(), replyTo),
+                                (DeviceEntity.BackgroundTaskAnswer a) -> DeviceModelFrames.taskAnswer(request.getRequestId(), a)),
+                        () -> reject(ErrorCode.INVALID_REQUEST, "unknown trigger kind", request.getRequestId()));
+            }
+            case BACKGROUND_TASK_REPORT -> {
+                BackgroundTaskReport report = envelope.getBackgroundTaskReport();
+                DeviceModelFrames.trigger(report.getTrigger()).ifPresentOrElse(
+                        trigger -> entity().tell(new DeviceEntity.ReportBackgroundTask(report.getAppId(), trigger,
+                                report.getCpuMillis(), report.getNetworkBytes(), System.currentTimeMillis())),
+                        () -> reject(ErrorCode.INVALID_REQUEST, "unknown trigger kind", 0));
+            }
+            case CONTROL_CHANNEL_RESET -> DeviceModelFrames.resetReason(envelope.getControlChannelReset().getReason())
+                    .ifPresentOrElse(reason -> entity().tell(new DeviceEntity.ReportControlChannelReset(reason)),
+                            () -> reject(ErrorCode.INVALID_REQUEST, "unknown reset reason", 0));
+            default -> reject(ErrorCode.UNEXPECTED_MESSAGE, envelope.getBodyCase() + " is not sent by devices", 0);
+        }
+    }
+
+    private void onLockScreenChange(LockScreenChange change) {
+        int requestId = change.getRequestId();
+        String appId = change.getAppId();
+        java.util.function.Function<DeviceEntity.LockScreenAnswer, Envelope> answer =
+                a -> DeviceModelFrames.lockScreenStatus(requestId, a);
+        switch (change.getKind()) {
+            case ADDED_BY_USER -> askEntity(requestId, replyTo -> new DeviceEntity.AddToLockScreenByUser(appId,
+                    DeviceModelFrames.tasks(change.getDeclaredTasksList()), replyTo), answer);
+            case REMOVED_BY_USER -> askEntity(requestId, replyTo -> new DeviceEntity.RemoveFromLockScreen(appId,
+                    LockScreenRemovalCause.RemovedByUser, replyTo), answer);
+            case REMOVE_ACCESS_CALLED -> askEntity(requestId, replyTo -> new DeviceEntity.RemoveFromLockScreen(appId,
+                    LockScreenRemovalCause.RemoveAccessCalled, replyTo), answer);
+            default -> reject(ErrorCode.INVALID_REQUEST, "lock screen change kind must be set", requestId);
+        }
+    }
+
+    private void onControlChannelRequest(ControlChannelRequest request) {
+        int requestId = request.getRequestId();
+        java.util.function.Function<DeviceEntity.ControlChannelAnswer, Envelope> answer =
+                a -> DeviceModelFrames.controlChannelStatus(requestId, a);
+        switch (request.getOperation()) {
+            case CREATE -> askEntity(requestId, replyTo -> new DeviceEntity.CreateControlChannel(request.getAppId(),
+                    request.getChannelId(), request.getServerKeepAliveMinutes(),
+                    DeviceModelFrames.resourceType(request.getResourceType()), replyTo), answer);
+            case CLOSE -> askEntity(requestId, replyTo -> new DeviceEntity.CloseControlChannel(request.getAppId(),
+                    request.getChannelId(), replyTo), answer);
+            default -> reject(ErrorCode.INVALID_REQUEST, "control channel operation must be CREATE or CLOSE", requestId);
+        }
+    }
+
+    /** Asks the device's entity and writes the answer frame, or a retryable INTERNAL error, on the event loop. */
+    private <R> void askEntity(int requestId,
+                               akka.japi.function.Function<akka.actor.typed.ActorRef<R>, DeviceEntity.Command> command,
+                               java.util.function.Function<R, Envelope> toFrame) {
+        entity().<R>ask(command, shared.askTimeout()).whenComplete((reply, failure) -> channel.eventLoop().execute(() -> {
+            if (failure != null) {
+                reject(ErrorCode.INTERNAL, "the broker could not answer in time; retry", requestId);
+            } else {
+                send(toFrame.apply(reply));
+            }
+        }));
+    }
+
     private void onAck(Ack ack) {
         shared.metrics().acksReceived.add(ack.getDeliveryIdsCount());
     }
@@ -266,6 +385,15 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
     @Override
     public void deliver(LinkRegistry.Deliver delivery) {
         channel.eventLoop().execute(() -> writeNotification(delivery));
+    }
+
+    @Override
+    public void notify(DeviceNotification notification) {
+        channel.eventLoop().execute(() -> {
+            if (phase == Phase.READY) {
+                send(DeviceModelFrames.systemTrigger(notification));
+            }
+        });
     }
 
     @Override
@@ -298,7 +426,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
                 .setPayload(ByteString.copyFrom(delivery.payload()))
                 .setMessageId(delivery.messageId())
                 .setChannelId(delivery.channelId())
-                .setSentAtMillis(delivery.sentAtMillis())).build());
+                .setSentAtMillis(delivery.sentAtMillis())
+                .setRawDelivery(delivery.rawDelivery())).build());
     }
 
     // ---- helpers ----------------------------------------------------------------------------------

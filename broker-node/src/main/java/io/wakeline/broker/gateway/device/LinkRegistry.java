@@ -7,7 +7,9 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.wakeline.broker.CborSerializable;
+import io.wakeline.broker.device.policy.DeviceNotification;
 import io.wakeline.protocol.v1.NotificationType;
+import io.wakeline.protocol.v1.RawDelivery;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +31,12 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
             NotificationType type,
             byte[] payload,
             String messageId,
-            long sentAtMillis) implements Command {
+            long sentAtMillis,
+            RawDelivery rawDelivery) implements Command {
+    }
+
+    /** Something the device's rules decided the device must be told (a system trigger). */
+    public record Notify(long linkId, DeviceNotification notification) implements Command {
     }
 
     /** The device attached through a newer link; {@code linkId} must go away. */
@@ -61,6 +68,7 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
         return newReceiveBuilder()
                 .onMessage(Deliver.class, this::onDeliver)
                 .onMessage(Replaced.class, this::onReplaced)
+                .onMessage(Notify.class, this::onNotify)
                 .build();
     }
 
@@ -71,6 +79,14 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
             getContext().getLog().debug("link gone before delivery linkId={} msgId={}", delivery.linkId(), delivery.messageId());
         } else {
             link.deliver(delivery);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onNotify(Notify notify) {
+        LinkEndpoint link = links.get(notify.linkId());
+        if (link != null) {
+            link.notify(notify.notification());
         }
         return this;
     }
