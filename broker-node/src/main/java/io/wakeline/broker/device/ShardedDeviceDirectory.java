@@ -3,10 +3,12 @@ package io.wakeline.broker.device;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import java.time.Duration;
+import io.wakeline.broker.device.policy.DevicePolicyState;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /** {@link DeviceDirectory} over cluster sharding: the device's entity may live on any node. */
-public final class ShardedDeviceDirectory implements DeviceDirectory {
+public final class ShardedDeviceDirectory implements DeviceDirectory, DeviceInspector {
     private final ClusterSharding sharding;
     private final Duration askTimeout;
 
@@ -19,5 +21,13 @@ public final class ShardedDeviceDirectory implements DeviceDirectory {
     public CompletionStage<RawPushOutcome> pushRaw(RawPush push) {
         return sharding.entityRefFor(DeviceEntity.ENTITY_KEY, push.deviceId())
                 .ask(replyTo -> new DeviceEntity.DeliverRaw(push, replyTo), askTimeout);
+    }
+
+    @Override
+    public CompletionStage<Optional<DeviceEntity.DeviceView>> inspect(String deviceId) {
+        return sharding.entityRefFor(DeviceEntity.ENTITY_KEY, deviceId)
+                .<DeviceEntity.DeviceView>ask(DeviceEntity.GetDevice::new, askTimeout)
+                .thenApply(view -> view.attached() || !view.channelsByApp().isEmpty()
+                        || !view.policy().equals(DevicePolicyState.INITIAL) ? Optional.of(view) : Optional.empty());
     }
 }

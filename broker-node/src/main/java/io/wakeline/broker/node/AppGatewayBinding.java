@@ -43,8 +43,8 @@ final class AppGatewayBinding {
 
         AppGatewayBinding bind() throws Exception {
             DeviceEntitySettings deviceSettings = DeviceEntitySettings.fromConfig(config);
-            AppGateway gateway = new AppGateway(system, settings, registry,
-                    new ShardedDeviceDirectory(system, deviceSettings.askTimeout()), keys);
+            ShardedDeviceDirectory devices = new ShardedDeviceDirectory(system, deviceSettings.askTimeout());
+            AppGateway gateway = new AppGateway(system, settings, registry, devices, devices, keys);
             ServerBinding binding = AppGateway.bind(system, settings, gateway.createRoute(), tls.httpsConnectionContext())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new AppGatewayBinding(binding, settings, tls);

@@ -34,6 +34,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wakeline.broker.app.AppEntity.AppLookup;
 import io.wakeline.broker.app.AppRegistry;
+import io.wakeline.broker.device.DeviceInspector;
+import io.wakeline.protocol.LinkProtocol;
 import io.wakeline.broker.app.PackageSid;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -61,6 +63,8 @@ import org.slf4j.LoggerFactory;
 public final class AdminRoute {
     private static final Logger log = LoggerFactory.getLogger(AdminRoute.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Device views are records of records, maps, sets and enums: plain Jackson renders them as they are. */
+    private static final ObjectMapper DEVICE_JSON = new ObjectMapper();
     /** Bound on a client secret: long enough for any real one, short enough to bound hashing work. */
     static final int MAX_SECRET_LENGTH = 512;
 
@@ -69,8 +73,12 @@ public final class AdminRoute {
     private final AdminCredential credential;
     private final AppGatewaySettings settings;
 
-    public AdminRoute(ActorSystem<?> system, AppRegistry registry, AdminCredential credential, AppGatewaySettings settings) {
+    private final DeviceInspector devices;
+
+    public AdminRoute(ActorSystem<?> system, AppRegistry registry, DeviceInspector devices, AdminCredential credential,
+                      AppGatewaySettings settings) {
         this.materializer = Materializer.matFromSystem(system);
+        this.devices = devices;
         this.registry = registry;
         this.credential = credential;
         this.settings = settings;
@@ -92,8 +100,29 @@ public final class AdminRoute {
                                     put(() -> withJsonBody(request, body -> putSecret(sid, body))),
                                     delete(() -> completeWithFuture(remove(sid))),
                                     complete(methodNotAllowed(HttpMethods.GET, HttpMethods.PUT, HttpMethods.DELETE)))))),
+                    pathPrefix("devices", () -> path(PathMatchers.segment(), deviceId -> concat(
+                            get(() -> completeWithFuture(inspect(deviceId))),
+                            complete(methodNotAllowed(HttpMethods.GET))))),
                     complete(json(404, error("not_found", "No such admin resource"))));
         }));
+    }
+
+    /** A device's channels, lock screen, control channels and slots, power state and budgets, as JSON. */
+    private CompletionStage<HttpResponse> inspect(String deviceId) {
+        if (!LinkProtocol.isValidDeviceId(deviceId)) {
+            return CompletableFuture.completedFuture(json(400, error("invalid_request", "Not a valid device id")));
+        }
+        return devices.inspect(deviceId).handle((view, failure) -> {
+            if (failure != null) {
+                log.warn("device inspection failed deviceId={}: {}", deviceId, failure.toString());
+                return json(503, error("unavailable", "The device's node did not answer; retry"));
+            }
+            if (view.isEmpty()) {
+                return json(404, error("not_found", "No such device"));
+            }
+            return HttpResponse.create().withStatus(200)
+                    .withEntity(ContentTypes.APPLICATION_JSON, DEVICE_JSON.valueToTree(view.get()).toString());
+        });
     }
 
     private Route withJsonBody(HttpRequest request, Function<JsonNode, CompletionStage<HttpResponse>> handler) {

@@ -10,6 +10,7 @@ import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.Route;
 import io.wakeline.broker.app.AppRegistry;
 import io.wakeline.broker.device.DeviceDirectory;
+import io.wakeline.broker.device.DeviceInspector;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * TlsMaterial tls = TlsMaterial.loadOrCreate(settings.tls());
  * AppRegistry registry = AppRegistry.create(system);
  * registry.registerConfiguredApps(config);
- * Route route = new AppGateway(system, settings, registry, deviceDirectory, keys).createRoute();
+ * Route route = new AppGateway(system, settings, registry, deviceDirectory, deviceInspector, keys).createRoute();
  * AppGateway.bind(system, settings, route, tls.httpsConnectionContext());
  * }</pre>
  */
@@ -39,17 +40,17 @@ public final class AppGateway {
     private final AdminRoute adminRoute;
 
     public AppGateway(ActorSystem<?> system, AppGatewaySettings settings, AppRegistry registry,
-                      DeviceDirectory devices, BrokerKeys keys) {
-        this(system, settings, registry, devices, keys, Clock.systemUTC());
+                      DeviceDirectory devices, DeviceInspector inspector, BrokerKeys keys) {
+        this(system, settings, registry, devices, inspector, keys, Clock.systemUTC());
     }
 
     public AppGateway(ActorSystem<?> system, AppGatewaySettings settings, AppRegistry registry,
-                      DeviceDirectory devices, BrokerKeys keys, Clock clock) {
+                      DeviceDirectory devices, DeviceInspector inspector, BrokerKeys keys, Clock clock) {
         String debugTrace = settings.debugTrace().isBlank() ? debugTraceOf(system.address()) : settings.debugTrace();
         WnsRequestRules rules = new WnsRequestRules(keys.channelTokenSealer(), keys.accessTokenSealer());
         this.sendRoute = new WnsSendRoute(system, rules, devices, new MessageIds(), debugTrace, settings, clock);
         this.tokenRoute = new OAuthTokenRoute(system, registry, keys.accessTokenSealer(), settings, clock);
-        this.adminRoute = new AdminRoute(system, registry, new AdminCredential(keys.adminToken()), settings);
+        this.adminRoute = new AdminRoute(system, registry, inspector, new AdminCredential(keys.adminToken()), settings);
     }
 
     public Route createRoute() {

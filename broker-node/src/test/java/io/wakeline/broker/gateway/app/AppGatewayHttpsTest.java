@@ -16,6 +16,9 @@ import io.wakeline.broker.app.AppRegistry;
 import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.device.DeviceConnectionStatus;
 import io.wakeline.broker.device.DeviceDirectory;
+import io.wakeline.broker.device.DeviceEntity;
+import io.wakeline.broker.device.DeviceInspector;
+import io.wakeline.broker.device.policy.DevicePolicyState;
 import io.wakeline.broker.device.RawPush;
 import io.wakeline.broker.device.RawPushOutcome;
 import java.io.BufferedReader;
@@ -40,6 +43,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -76,8 +80,18 @@ class AppGatewayHttpsTest {
     private static final FakeDevices devices = new FakeDevices();
 
     /** Answers by channel id, and remembers what it was given. */
-    static final class FakeDevices implements DeviceDirectory {
+    static final class FakeDevices implements DeviceDirectory, DeviceInspector {
         final Map<String, RawPush> lastPushByChannel = new ConcurrentHashMap<>();
+
+        @Override
+        public CompletionStage<Optional<DeviceEntity.DeviceView>> inspect(String deviceId) {
+            return switch (deviceId) {
+                case "known-1" -> CompletableFuture.completedFuture(Optional.of(new DeviceEntity.DeviceView(deviceId, true,
+                        Map.of("ms-app://S-1-15-2-1", Map.of("ch-1", 1L)), DevicePolicyState.INITIAL)));
+                case "broken-1" -> CompletableFuture.failedFuture(new IllegalStateException("node down"));
+                default -> CompletableFuture.completedFuture(Optional.empty());
+            };
+        }
 
         @Override
         public CompletionStage<RawPushOutcome> pushRaw(RawPush push) {
@@ -120,7 +134,7 @@ class AppGatewayHttpsTest {
         AppRegistry registry = AppRegistry.create(testKit.system());
         registry.registerConfiguredApps(config).toCompletableFuture().get(20, TimeUnit.SECONDS);
 
-        AppGateway gateway = new AppGateway(testKit.system(), settings, registry, devices, keys);
+        AppGateway gateway = new AppGateway(testKit.system(), settings, registry, devices, devices, keys);
         binding = AppGateway.bind(testKit.system(), settings, gateway.createRoute(), tls.httpsConnectionContext())
                 .toCompletableFuture().get(20, TimeUnit.SECONDS);
         base = "https://localhost:" + binding.localAddress().getPort();
@@ -491,6 +505,20 @@ class AppGatewayHttpsTest {
         assertEquals(500, response.statusCode());
         assertWnsHeaders(response);
         assertTrue(response.headers().firstValue("Retry-After").isEmpty());
+    }
+
+    @Test
+    void theAdminApiShowsADevicesStateAsJson() throws Exception {
+        HttpResponse<String> known = admin("GET", "/admin/devices/known-1", null, ADMIN_TOKEN);
+        assertEquals(200, known.statusCode());
+        assertTrue(known.body().contains("\"attached\":true"), known.body());
+        assertTrue(known.body().contains("\"lockScreen\""), known.body());
+        assertTrue(known.body().contains("\"powerState\":\"Off\""), known.body());
+        assertEquals(404, admin("GET", "/admin/devices/never-seen", null, ADMIN_TOKEN).statusCode());
+        assertEquals(400, admin("GET", "/admin/devices/bad%20id", null, ADMIN_TOKEN).statusCode());
+        assertEquals(503, admin("GET", "/admin/devices/broken-1", null, ADMIN_TOKEN).statusCode());
+        assertEquals(401, admin("GET", "/admin/devices/known-1", null, null).statusCode());
+        assertEquals(405, admin("DELETE", "/admin/devices/known-1", null, ADMIN_TOKEN).statusCode());
     }
 
     // ---- admin API -----------------------------------------------------------------------------------
