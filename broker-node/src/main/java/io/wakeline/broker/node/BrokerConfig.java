@@ -7,8 +7,16 @@ import com.typesafe.config.ConfigFactory;
  * The node's configuration: system properties over {@code overrides} over application.conf over
  * reference.conf, resolved once at the end so that a value like {@code wakeline.data-dir} changed by an
  * override also moves everything derived from it (the H2 URL).
+ *
+ * <p>The journal's shared database ({@code akka-persistence-jdbc.shared-databases.default}) is the block
+ * of {@code wakeline.persistence.databases} named by {@code wakeline.persistence.backend}. HOCON cannot
+ * choose by value, so the layers are resolved once to read the backend, then again with the chosen block
+ * put in place of the H2 default; everything derived from the shared database (the journal's write
+ * parallelism follows its pool size) follows the choice.
  */
 public final class BrokerConfig {
+    static final String SHARED_DATABASE = "akka-persistence-jdbc.shared-databases.default";
+
     private BrokerConfig() {
     }
 
@@ -18,11 +26,15 @@ public final class BrokerConfig {
 
     public static Config load(Config overrides) {
         ConfigFactory.invalidateCaches();
-        return ConfigFactory.systemProperties()
+        Config layers = ConfigFactory.systemProperties()
                 .withFallback(overrides)
                 .withFallback(ConfigFactory.parseResourcesAnySyntax("application"))
                 .withFallback(ConfigFactory.parseResourcesAnySyntax("reference"))
-                .withFallback(ConfigFactory.defaultReference())
+                .withFallback(ConfigFactory.defaultReference());
+        PersistenceBackend backend = PersistenceBackend.fromConfig(layers.resolve());
+        // withoutPath, not a merge: no key of the H2 block may survive under the chosen one
+        return ConfigFactory.parseString(SHARED_DATABASE + " = ${" + backend.databasePath() + "}")
+                .withFallback(layers.withoutPath(SHARED_DATABASE))
                 .resolve();
     }
 }

@@ -19,7 +19,6 @@ import io.wakeline.broker.gateway.device.DeviceGatewaySettings;
 import io.wakeline.broker.gateway.device.LinkRegistry;
 import io.wakeline.broker.gateway.device.LinkTable;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +46,8 @@ public final class BrokerNode implements AutoCloseable {
     }
 
     public static BrokerNode start(Config config) throws Exception {
+        // before the actor system: an unreachable database stops the node before it joins a cluster
+        DatabaseSchema.createIfMissing(config);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), config.getString("wakeline.cluster-name"), config);
         try {
             return assemble(system, config);
@@ -61,7 +62,6 @@ public final class BrokerNode implements AutoCloseable {
         if (config.getStringList("akka.cluster.seed-nodes").isEmpty()) {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
-        DatabaseSchema.createIfMissing(system, Duration.ofSeconds(60));
 
         AppGatewayBinding.Prepared app = AppGatewayBinding.prepare(system, config);
         DeviceEntitySettings entitySettings = DeviceEntitySettings.fromConfig(config);

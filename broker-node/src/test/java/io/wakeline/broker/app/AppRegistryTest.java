@@ -10,35 +10,70 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.wakeline.broker.TestClusters;
+import io.wakeline.broker.TestDatabase;
 import io.wakeline.broker.app.AppEntity.AppLookup;
 import io.wakeline.broker.app.AppEntity.VerifyResult;
 import io.wakeline.broker.app.AppRegistry.ConfiguredAppOutcome;
 import io.wakeline.broker.app.AppRegistry.PutOutcome;
 import io.wakeline.broker.app.AppRegistry.RegisterOutcome;
-import java.nio.file.Files;
+import io.wakeline.broker.node.PersistenceBackend;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The registry facade over sharded app entities on a one-node cluster, messages serialized. */
-class AppRegistryTest {
-    private static ActorTestKit testKit;
-    private static AppRegistry registry;
+/**
+ * The registry facade over sharded app entities on a one-node cluster, messages serialized, events in
+ * the node's real journal. Runs once per journal backend ({@link AppRegistryOnH2Test},
+ * {@link AppRegistryOnPostgresTest}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AppRegistryTest {
+    private final PersistenceBackend backend;
+    private TestDatabase database;
+    private Config config;
+    private ActorTestKit testKit;
+    private AppRegistry registry;
+
+    AppRegistryTest(PersistenceBackend backend) {
+        this.backend = backend;
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        testKit = TestClusters.startJoined("AppRegistryTest",
-                TestClusters.config(Files.createTempDirectory("wakeline-registry"), ""));
+    void start(@TempDir Path dataDir) {
+        if (!TestDatabase.isAvailable(backend)) {
+            return; // requireDatabase() reports it on every test
+        }
+        database = TestDatabase.create(backend, "app_registry");
+        config = TestClusters.journaledConfig(dataDir, database, "");
+        startNode();
+    }
+
+    private void startNode() {
+        testKit = TestClusters.startJoined("AppRegistryTest", config);
         registry = AppRegistry.create(testKit.system());
     }
 
+    @BeforeEach
+    void requireDatabase() {
+        TestDatabase.require(backend);
+    }
+
     @AfterAll
-    static void stop() {
-        testKit.shutdownTestKit();
+    void stop() throws Exception {
+        if (testKit != null) {
+            testKit.shutdownTestKit();
+        }
+        if (database != null) {
+            database.close();
+        }
     }
 
     private static <T> T await(CompletionStage<T> stage) throws Exception {
@@ -108,6 +143,27 @@ class AppRegistryTest {
                 await(registry.registerConfiguredApps(changed)));
         assertEquals(VerifyResult.VERIFIED, await(registry.verify("ms-app://S-1-15-2-21", "configured-two-rotated")));
         assertEquals(VerifyResult.VERIFIED, await(registry.verify("ms-app://S-1-15-2-20", "configured-one")));
+    }
+
+    @Test
+    void registrationsRotationsAndRemovalsSurviveARestartOfTheNode() throws Exception {
+        String kept = "ms-app://S-1-15-2-30";
+        String rotated = "ms-app://S-1-15-2-31";
+        String removed = "ms-app://S-1-15-2-32";
+        assertEquals(RegisterOutcome.CREATED, await(registry.register(kept, "kept-secret")));
+        assertEquals(PutOutcome.CREATED, await(registry.putSecret(rotated, "before")));
+        assertEquals(PutOutcome.ROTATED, await(registry.putSecret(rotated, "after")));
+        await(registry.register(removed, "gone"));
+        assertTrue(await(registry.remove(removed)));
+
+        testKit.shutdownTestKit();
+        startNode(); // same journal database, new actor system: every app entity recovers from its events
+
+        assertEquals(VerifyResult.VERIFIED, await(registry.verify(kept, "kept-secret")));
+        assertEquals(VerifyResult.VERIFIED, await(registry.verify(rotated, "after")));
+        assertEquals(VerifyResult.SECRET_MISMATCH, await(registry.verify(rotated, "before")));
+        assertFalse(await(registry.isRegistered(removed)));
+        assertEquals(RegisterOutcome.UNCHANGED, await(registry.register(kept, "kept-secret")));
     }
 
     @Test

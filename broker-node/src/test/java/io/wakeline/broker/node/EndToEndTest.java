@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wakeline.broker.TestDatabase;
 import io.wakeline.simulator.ChannelRecord;
 import io.wakeline.simulator.DeviceSimulator;
 import io.wakeline.simulator.SimulatorConfig;
@@ -23,28 +24,39 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The walking skeleton end to end: a node on free ports (H2 file, HTTPS, Netty), 200 simulated devices
- * over real TCP, an app server over real HTTPS.
+ * The walking skeleton end to end: a node on free ports (journal, HTTPS, Netty), 200 simulated devices
+ * over real TCP, an app server over real HTTPS. Runs once per journal backend ({@link EndToEndOnH2Test},
+ * {@link EndToEndOnPostgresTest}).
  */
-class EndToEndTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EndToEndTest {
     private static final int DEVICES = 200;
 
-    @TempDir
-    static Path dataDir;
+    private final PersistenceBackend backend;
+    private TestDatabase database;
+    private BrokerNode node;
+    private DeviceSimulator simulator;
+    private AppServerClient appServer;
+    private final Map<String, List<byte[]>> received = new ConcurrentHashMap<>();
 
-    private static BrokerNode node;
-    private static DeviceSimulator simulator;
-    private static AppServerClient appServer;
-    private static final Map<String, List<byte[]>> received = new ConcurrentHashMap<>();
+    EndToEndTest(PersistenceBackend backend) {
+        this.backend = backend;
+    }
 
     @BeforeAll
-    static void start() throws Exception {
+    void start(@TempDir Path dataDir) throws Exception {
+        if (!TestDatabase.isAvailable(backend)) {
+            return; // requireDatabase() reports it on every test
+        }
+        database = TestDatabase.create(backend, "end_to_end");
         int https = TestNodeConfig.freePort();
-        node = BrokerNode.start(TestNodeConfig.node(dataDir, https, TestNodeConfig.freePort(), 0, ""));
+        node = BrokerNode.start(TestNodeConfig.node(dataDir, https, TestNodeConfig.freePort(), 0, database, ""));
         simulator = DeviceSimulator.start(SimulatorConfig.builder()
                 .host("127.0.0.1").port(node.deviceGatewayPort())
                 .deviceCount(DEVICES).deviceIdPrefix("e2e-")
@@ -60,13 +72,21 @@ class EndToEndTest {
         appServer = new AppServerClient(node.appGatewayUrl(), node.certificatePem());
     }
 
+    @BeforeEach
+    void requireDatabase() {
+        TestDatabase.require(backend);
+    }
+
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         if (simulator != null) {
             simulator.close();
         }
         if (node != null) {
             node.close();
+        }
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -137,7 +157,7 @@ class EndToEndTest {
         assertEquals(413, response.statusCode());
     }
 
-    private static List<ChannelRecord> channelsOf(String appId) {
+    private List<ChannelRecord> channelsOf(String appId) {
         Map<String, ChannelRecord> firstPerDevice = new ConcurrentHashMap<>();
         for (ChannelRecord record : simulator.channels()) {
             if (record.appId().equals(appId)) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wakeline.broker.TestDatabase;
 import io.wakeline.simulator.ChannelRecord;
 import io.wakeline.simulator.DeviceSimulator;
 import io.wakeline.simulator.SimulatorConfig;
@@ -14,30 +15,44 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Registered apps and issued channels survive a broker restart: recovered from the H2 file under data-dir. */
+/**
+ * Registered apps and issued channels survive a broker restart: recovered from the journal, on each
+ * backend (the H2 file under data-dir, a PostgreSQL database).
+ */
 class RestartRecoveryTest {
     private static final String APP_C = "ms-app://S-1-15-2-3003";
 
     @TempDir
     Path dataDir;
 
-    @Test
-    void appsAndChannelsSurviveARestart() throws Exception {
+    @ParameterizedTest
+    @EnumSource(PersistenceBackend.class)
+    void appsAndChannelsSurviveARestart(PersistenceBackend backend) throws Exception {
+        try (TestDatabase database = TestDatabase.create(backend, "restart")) {
+            restartAndCheck(database);
+        }
+        // the state came back from the backend under test, not from an H2 file beside it
+        assertEquals(backend == PersistenceBackend.H2, Files.exists(dataDir.resolve("broker.mv.db")));
+    }
+
+    private void restartAndCheck(TestDatabase database) throws Exception {
         int https = TestNodeConfig.freePort();
         int devicePort = TestNodeConfig.freePort();
         Map<String, byte[]> received = new ConcurrentHashMap<>();
         List<ChannelRecord> before;
         DeviceSimulator simulator = null;
         try {
-            try (BrokerNode first = BrokerNode.start(TestNodeConfig.node(dataDir, https, devicePort, 0, ""))) {
+            try (BrokerNode first = BrokerNode.start(TestNodeConfig.node(dataDir, https, devicePort, 0, database, ""))) {
                 simulator = DeviceSimulator.start(SimulatorConfig.builder()
                         .host("127.0.0.1").port(devicePort).deviceCount(20).deviceIdPrefix("restart-")
                         .fleetSecret(FLEET_SECRET).appIds(List.of(APP_A))
@@ -56,7 +71,7 @@ class RestartRecoveryTest {
             }
 
             long handshakesBefore = simulator.stats().handshakesCompleted();
-            try (BrokerNode second = BrokerNode.start(TestNodeConfig.node(dataDir, https, devicePort, 0, ""))) {
+            try (BrokerNode second = BrokerNode.start(TestNodeConfig.node(dataDir, https, devicePort, 0, database, ""))) {
                 DeviceSimulator sim = simulator;
                 EndToEndTest.awaitUntil(Duration.ofSeconds(30),
                         () -> sim.stats().handshakesCompleted() >= handshakesBefore + 20 && sim.stats().connected() == 20);

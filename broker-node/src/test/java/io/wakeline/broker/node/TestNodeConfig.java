@@ -2,6 +2,7 @@ package io.wakeline.broker.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.wakeline.broker.TestDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,14 @@ public final class TestNodeConfig {
         }
     }
 
-    /** A node with fixed ports (so a restarted node keeps them) and extra HOCON on top. */
+    /** A node on the embedded H2 journal with fixed ports (so a restarted node keeps them) and extra HOCON on top. */
     public static Config node(Path dataDir, int httpsPort, int devicePort, int remotingPort, String extraHocon) {
+        return node(dataDir, httpsPort, devicePort, remotingPort, TestDatabase.h2(), extraHocon);
+    }
+
+    /** The same on the journal {@code database} (H2 under dataDir, or a PostgreSQL database of the test's). */
+    public static Config node(Path dataDir, int httpsPort, int devicePort, int remotingPort, TestDatabase database,
+            String extraHocon) {
         String hocon = """
                 wakeline.data-dir = "%s"
                 wakeline.fleet-secret = "%s"
@@ -59,7 +66,7 @@ public final class TestNodeConfig {
                 """.formatted(dataDir.toAbsolutePath().toString().replace("\\\\", "/"),
                 HexFormat.of().formatHex(FLEET_SECRET), CHANNEL_KEY, ACCESS_KEY, ADMIN_TOKEN,
                 APP_A, SECRET_A, APP_B, SECRET_B, httpsPort, httpsPort, devicePort, remotingPort, extraHocon);
-        return BrokerConfig.load(ConfigFactory.parseString(hocon));
+        return BrokerConfig.load(ConfigFactory.parseString(hocon).withFallback(database.config()));
     }
 
     private static byte[] filled(int n, byte b) {

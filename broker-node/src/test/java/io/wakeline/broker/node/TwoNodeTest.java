@@ -12,6 +12,7 @@ import akka.cluster.sharding.typed.GetShardRegionState;
 import akka.cluster.sharding.ShardRegion;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
+import io.wakeline.broker.TestDatabase;
 import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.simulator.ChannelRecord;
 import io.wakeline.simulator.DeviceSimulator;
@@ -27,12 +28,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Two nodes in one JVM: every device's link is on node A (which hosts no entities), every entity on
  * node B. Attach, channel requests and deliveries therefore all cross the remoting boundary serialized.
+ * On H2 each node has its own file (only B's is written); on PostgreSQL both share one database, as a
+ * cluster does.
  */
 class TwoNodeTest {
     private static final int DEVICES = 10;
@@ -42,13 +46,20 @@ class TwoNodeTest {
     @TempDir
     Path dirB;
 
-    @Test
-    void aDeviceLinkedToOneNodeIsServedByItsEntityOnTheOther() throws Exception {
+    @ParameterizedTest
+    @EnumSource(PersistenceBackend.class)
+    void aDeviceLinkedToOneNodeIsServedByItsEntityOnTheOther(PersistenceBackend backend) throws Exception {
+        try (TestDatabase database = TestDatabase.create(backend, "two_nodes")) {
+            crossNodeDelivery(database);
+        }
+    }
+
+    private void crossNodeDelivery(TestDatabase database) throws Exception {
         int remotingB = TestNodeConfig.freePort();
         String entityRole = "wakeline.entity-role = \"entities\"\n";
-        try (BrokerNode nodeB = BrokerNode.start(TestNodeConfig.node(dirB, TestNodeConfig.freePort(), TestNodeConfig.freePort(), remotingB,
+        try (BrokerNode nodeB = BrokerNode.start(TestNodeConfig.node(dirB, TestNodeConfig.freePort(), TestNodeConfig.freePort(), remotingB, database,
                      entityRole + "akka.cluster.roles = [\"entities\"]"));
-             BrokerNode nodeA = BrokerNode.start(TestNodeConfig.node(dirA, TestNodeConfig.freePort(), TestNodeConfig.freePort(), 0,
+             BrokerNode nodeA = BrokerNode.start(TestNodeConfig.node(dirA, TestNodeConfig.freePort(), TestNodeConfig.freePort(), 0, database,
                      entityRole + "akka.cluster.seed-nodes = [\"akka://wakeline@127.0.0.1:" + remotingB + "\"]"))) {
             EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> {
                 var members = Cluster.get(nodeA.system()).state().getMembers();

@@ -1,0 +1,67 @@
+-- Journal, tags, snapshots and durable state for akka-persistence-jdbc 5.2.1 on PostgreSQL: the
+-- plugin's schema/postgres/postgres-create-schema.sql, made idempotent. The plugin's script builds two
+-- indexes with CREATE INDEX CONCURRENTLY and no IF NOT EXISTS, so it fails on a second run and cannot
+-- run in a transaction; on tables created here an index builds in no time, so CONCURRENTLY buys nothing.
+-- DatabaseSchema runs this in one transaction (DDL is transactional in PostgreSQL): the first start
+-- creates all of it or nothing. The advisory lock lets nodes starting together take turns.
+-- Statements end with ';' at the end of a line.
+
+SELECT pg_advisory_xact_lock(hashtext('wakeline-journal-schema'));
+
+CREATE TABLE IF NOT EXISTS public.event_journal (
+  ordering BIGSERIAL,
+  persistence_id VARCHAR(255) NOT NULL,
+  sequence_number BIGINT NOT NULL,
+  deleted BOOLEAN DEFAULT FALSE NOT NULL,
+  writer VARCHAR(255) NOT NULL,
+  write_timestamp BIGINT,
+  adapter_manifest VARCHAR(255),
+  event_ser_id INTEGER NOT NULL,
+  event_ser_manifest VARCHAR(255) NOT NULL,
+  event_payload BYTEA NOT NULL,
+  meta_ser_id INTEGER,
+  meta_ser_manifest VARCHAR(255),
+  meta_payload BYTEA,
+  PRIMARY KEY (persistence_id, sequence_number)
+);
+
+CREATE UNIQUE INDEX IF NOT EXISTS event_journal_ordering_idx ON public.event_journal (ordering);
+
+CREATE TABLE IF NOT EXISTS public.event_tag (
+  event_id BIGINT,
+  tag VARCHAR(256),
+  PRIMARY KEY (event_id, tag),
+  CONSTRAINT fk_event_journal
+    FOREIGN KEY (event_id)
+    REFERENCES public.event_journal (ordering)
+    ON DELETE CASCADE
+);
+
+CREATE TABLE IF NOT EXISTS public.snapshot (
+  persistence_id VARCHAR(255) NOT NULL,
+  sequence_number BIGINT NOT NULL,
+  created BIGINT NOT NULL,
+  snapshot_ser_id INTEGER NOT NULL,
+  snapshot_ser_manifest VARCHAR(255) NOT NULL,
+  snapshot_payload BYTEA NOT NULL,
+  meta_ser_id INTEGER,
+  meta_ser_manifest VARCHAR(255),
+  meta_payload BYTEA,
+  PRIMARY KEY (persistence_id, sequence_number)
+);
+
+CREATE TABLE IF NOT EXISTS public.durable_state (
+  global_offset BIGSERIAL,
+  persistence_id VARCHAR(255) NOT NULL,
+  revision BIGINT NOT NULL,
+  state_payload BYTEA NOT NULL,
+  state_serial_id INTEGER NOT NULL,
+  state_serial_manifest VARCHAR(255),
+  tag VARCHAR,
+  state_timestamp BIGINT NOT NULL,
+  PRIMARY KEY (persistence_id)
+);
+
+CREATE INDEX IF NOT EXISTS state_tag_idx ON public.durable_state (tag);
+
+CREATE INDEX IF NOT EXISTS state_global_offset_idx ON public.durable_state (global_offset);
