@@ -4,8 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 
 /**
- * The node's configuration: system properties over {@code overrides} over application.conf over
- * reference.conf, resolved once at the end so that a value like {@code wakeline.data-dir} changed by an
+ * The node's configuration: system properties over {@code overrides} over the operator's
+ * {@code -Dconfig.file} over application.conf over reference.conf, resolved once at the end so that a value like {@code wakeline.data-dir} changed by an
  * override also moves everything derived from it (the H2 URL).
  *
  * <p>The journal's shared database ({@code akka-persistence-jdbc.shared-databases.default}) is the block
@@ -24,10 +24,25 @@ public final class BrokerConfig {
         return load(ConfigFactory.empty());
     }
 
+    /**
+     * The operator's file named by {@code -Dconfig.file} (as Typesafe Config's own loader would use), layered
+     * over application.conf so it overrides the defaults; empty when not set. A named file that does not
+     * exist is an error, not silently ignored.
+     */
+    static Config operatorFile() {
+        String path = System.getProperty("config.file");
+        if (path == null || path.isBlank()) {
+            return ConfigFactory.empty();
+        }
+        return ConfigFactory.parseFile(new java.io.File(path),
+                com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(false));
+    }
+
     public static Config load(Config overrides) {
         ConfigFactory.invalidateCaches();
         Config layers = ConfigFactory.systemProperties()
                 .withFallback(overrides)
+                .withFallback(operatorFile())
                 .withFallback(ConfigFactory.parseResourcesAnySyntax("application"))
                 .withFallback(ConfigFactory.parseResourcesAnySyntax("reference"))
                 .withFallback(ConfigFactory.defaultReference());

@@ -72,4 +72,25 @@ class BrokerConfigTest {
         assertTrue(e.getMessage().contains("wakeline.persistence.backend"), e::getMessage);
         assertTrue(e.getMessage().contains("h2, postgres"), e::getMessage);
     }
+
+    @Test
+    void anOperatorFileNamedByConfigFileOverridesTheDefaults(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("node.conf");
+        java.nio.file.Files.writeString(file, "wakeline.device-gateway.port = 9911\nwakeline.data-dir = \"/srv/wakeline\"\n");
+        String previous = System.getProperty("config.file");
+        System.setProperty("config.file", file.toString());
+        try {
+            Config config = load("");
+            assertEquals(9911, config.getInt("wakeline.device-gateway.port"));
+            assertTrue(config.getString(SHARED_DB + ".db.url").contains("/srv/wakeline/broker"), "derived values follow the file");
+            System.setProperty("config.file", dir.resolve("missing.conf").toString());
+            org.junit.jupiter.api.Assertions.assertThrows(com.typesafe.config.ConfigException.class, () -> load(""));
+        } finally {
+            if (previous == null) {
+                System.clearProperty("config.file");
+            } else {
+                System.setProperty("config.file", previous);
+            }
+        }
+    }
 }
