@@ -1,5 +1,6 @@
 package io.wakeline.simulator;
 
+import io.wakeline.protocol.v1.Envelope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -27,7 +28,13 @@ import java.util.concurrent.TimeoutException;
  * }
  * }</pre>
  *
- * <p>Every public method may be called from any thread: requests are queued to the selector thread.
+ * <p>With {@link DeviceModelMode#AUTOMATIC} every device also plays the Windows device model (see
+ * {@link DevicePopulation}). In any mode a test can drive exact scenarios through {@link #send} and
+ * {@link #request}, and watch every inbound frame with {@link SimulatorConfig#frameListener()}.
+ *
+ * <p>Every public method may be called from any thread: requests are queued to the selector thread. None
+ * may be called from a listener or from a callback that runs on the selector thread, except
+ * {@link #request} and {@link #stats()}, which do not wait for it.
  */
 public final class DeviceSimulator implements AutoCloseable {
     private static final long COMMAND_TIMEOUT_SECONDS = 10;
@@ -55,7 +62,7 @@ public final class DeviceSimulator implements AutoCloseable {
      *                              or the channel file cannot be opened
      */
     public static DeviceSimulator start(SimulatorConfig config) {
-        SimulatorCounters counters = new SimulatorCounters();
+        SimulatorCounters counters = new SimulatorCounters(config.deviceModel());
         SimulationLoop loop;
         try {
             loop = new SimulationLoop(config, counters);
@@ -118,6 +125,46 @@ public final class DeviceSimulator implements AutoCloseable {
     public void connect(String deviceId) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         await(new LoopCommand.Connect(positionOf(deviceId), done), done);
+    }
+
+    /**
+     * Sends one frame on the device's established link, as is: any body, any field values, so a test can also
+     * send what a well-behaved device never would. Returns once the frame is queued on the socket.
+     *
+     * @throws IllegalArgumentException if the id is not one of this simulator's devices
+     * @throws IllegalStateException    if the device is not linked (no Welcome on its current link), its link
+     *                                  broke while sending, or the simulator is closed
+     */
+    public void send(String deviceId, Envelope envelope) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        await(new LoopCommand.Send(positionOf(deviceId), envelope, done), done);
+    }
+
+    /**
+     * Sends one frame like {@link #send} and returns its answer: the next inbound frame of {@code answerCase}
+     * carrying the frame's {@code request_id}. Frames without a {@code request_id} field (PowerReport, ...) are
+     * answered by the next frame of {@code answerCase}, as are requests whose answer type has no such field
+     * (SystemTrigger). An {@link Envelope.BodyCase#ERROR} frame carrying the same non-zero {@code request_id} also
+     * answers it: check {@code getBodyCase()}. One inbound frame answers at most one request, the oldest.
+     * The answer still reaches the device's own handling (and the frame listener) as usual.
+     *
+     * <p>Does not wait: the future fails with {@link IllegalStateException} if the device is not linked, with
+     * {@link LinkLostException} if its link ends first, with {@link java.util.concurrent.TimeoutException} after
+     * {@link SimulatorConfig#requestTimeout()}. It completes on the selector thread: stages chained with the
+     * non-async methods run there and must not block or call the simulator's waiting methods.
+     *
+     * @throws IllegalArgumentException if the id is not one of this simulator's devices
+     */
+    public CompletableFuture<Envelope> request(String deviceId, Envelope envelope, Envelope.BodyCase answerCase) {
+        int position = positionOf(deviceId);
+        CompletableFuture<Envelope> answer = new CompletableFuture<>();
+        if (closed || !thread.isAlive()) {
+            answer.completeExceptionally(new IllegalStateException("device simulator is closed"));
+            return answer;
+        }
+        answer.orTimeout(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        loop.submit(new LoopCommand.Request(position, envelope, answerCase, answer));
+        return answer;
     }
 
     /** Closes every link and ends the selector thread. Idempotent. */

@@ -1,5 +1,6 @@
 package io.wakeline.simulator;
 
+import io.wakeline.protocol.v1.Envelope;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,6 +15,15 @@ sealed interface LoopCommand {
 
     /** Bring an offline device back: it queues for a connect slot at once. */
     record Connect(int position, CompletableFuture<Void> done) implements LoopCommand {
+    }
+
+    /** Send one frame on the device's link, which must be established. */
+    record Send(int position, Envelope envelope, CompletableFuture<Void> done) implements LoopCommand {
+    }
+
+    /** Send one frame and complete {@code done} with its answer (see {@link ScriptedRequest}). */
+    record Request(int position, Envelope envelope, Envelope.BodyCase answerCase, CompletableFuture<Envelope> done)
+            implements LoopCommand {
     }
 
     /** Copy every channel issued so far. */

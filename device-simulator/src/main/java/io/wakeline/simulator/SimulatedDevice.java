@@ -2,6 +2,7 @@ package io.wakeline.simulator;
 
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 
 /**
  * The whole state of one simulated device, touched by the selector thread only.
@@ -39,6 +40,11 @@ final class SimulatedDevice {
     int channelCount;
     /** Set once the device held a channel for every configured app (or, with no apps, once it linked). */
     boolean hasEveryChannel;
+
+    /** The Windows device model's state; null with the model off. */
+    DeviceModelState model;
+    /** Frames a test sent through this device that still wait for their answer; null while there are none. */
+    List<ScriptedRequest> scriptedRequests;
 
     SimulatedDevice(String id) {
         this.id = id;

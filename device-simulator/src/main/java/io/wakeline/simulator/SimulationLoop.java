@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -49,7 +50,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Reactions to the broker follow docs/protocol.md: answer the Challenge with the proof, ask for channels
  * after Welcome, Pong every Ping, ack every Notification (one Ack per read), honour GoAway, back off after
- * every failure.
+ * every failure. The Windows device model is {@link DeviceModel}'s; frames a test sends and the answers it
+ * waits for ({@link ScriptedRequest}) pass through here.
  */
 final class SimulationLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger(SimulationLoop.class.getName());
@@ -91,6 +93,8 @@ final class SimulationLoop implements Runnable {
     private final long handshakeTimeoutNanos;
     private final ConcurrentLinkedQueue<LoopCommand> commands = new ConcurrentLinkedQueue<>();
     private final SimulatorCounters counters;
+    private final DeviceModel model;
+    private final FrameListener frameListener;
     private final ChannelFile channelFile;
     private final SplittableRandom random = new SplittableRandom();
 
@@ -125,9 +129,23 @@ final class SimulationLoop implements Runnable {
         this.pacer = new ConnectPacer(config.connectRatePerSecond(), now);
         this.backoff = new ReconnectBackoff(config.reconnectBackoffMin(), config.reconnectBackoffMax());
         this.handshakeTimeoutNanos = config.handshakeTimeout().toNanos();
+        this.model = new DeviceModel(config, counters, new DeviceModel.Link() {
+            @Override
+            public boolean send(SimulatedDevice device, Envelope envelope) {
+                return SimulationLoop.this.send(device, envelope);
+            }
+
+            @Override
+            public void scheduleModelTimer(SimulatedDevice device, long dueNanos) {
+                device.model.timerGeneration++;
+                timers.add(new DeviceTimer(dueNanos, device, device.model.timerGeneration, TimerPurpose.MODEL));
+            }
+        }, ACK_BATCH_LIMIT);
+        this.frameListener = config.frameListener();
         this.devices = new SimulatedDevice[config.deviceCount()];
         for (int i = 0; i < devices.length; i++) {
             devices[i] = new SimulatedDevice(config.deviceId(i));
+            devices[i].model = model.newState(i);
             connectQueue.add(devices[i]);
         }
         this.channelFile = config.channelFile() == null ? null : new ChannelFile(config.channelFile());
@@ -200,6 +218,14 @@ final class SimulationLoop implements Runnable {
                     queueConnect(device);
                 }
                 connect.done().complete(null);
+            } else if (command instanceof LoopCommand.Send send) {
+                if (sendScripted(devices[send.position()], send.envelope(), send.done(), null)) {
+                    send.done().complete(null);
+                }
+            } else if (command instanceof LoopCommand.Request request) {
+                SimulatedDevice device = devices[request.position()];
+                sendScripted(device, request.envelope(), request.done(),
+                        ScriptedRequest.of(request.envelope(), request.answerCase(), request.done()));
             } else if (command instanceof LoopCommand.SnapshotChannels snapshot) {
                 snapshot.done().complete(channelSnapshot());
             } else if (command instanceof LoopCommand.Stop stop) {
@@ -209,11 +235,40 @@ final class SimulationLoop implements Runnable {
         }
     }
 
+    /**
+     * A frame from a test: sent only on an established link, else {@code done} fails. A request is registered
+     * before its frame goes out, so an answer read right after the write cannot be missed.
+     *
+     * @return whether the frame was queued on the link
+     */
+    private boolean sendScripted(SimulatedDevice device, Envelope envelope, CompletableFuture<?> done,
+                                 ScriptedRequest request) {
+        if (device.state != LinkState.LINKED) {
+            done.completeExceptionally(new IllegalStateException(
+                    device.id + " is not linked (state " + device.state + ")"));
+            return false;
+        }
+        if (request != null) {
+            if (device.scriptedRequests == null) {
+                device.scriptedRequests = new ArrayList<>(2);
+            }
+            device.scriptedRequests.removeIf(pending -> pending.answer().isDone());
+            device.scriptedRequests.add(request);
+        }
+        if (!send(device, envelope)) {
+            // closeLink has failed the request, if any
+            done.completeExceptionally(new LinkLostException("link of " + device.id + " was lost while sending"));
+            return false;
+        }
+        model.countSent(envelope);
+        return true;
+    }
+
     // ---- timers and connect pacing
 
     private void schedule(SimulatedDevice device, long dueNanos) {
         device.timerGeneration++;
-        timers.add(new DeviceTimer(dueNanos, device, device.timerGeneration));
+        timers.add(new DeviceTimer(dueNanos, device, device.timerGeneration, TimerPurpose.LINK));
     }
 
     private void runDueTimers() {
@@ -224,6 +279,16 @@ final class SimulationLoop implements Runnable {
             }
             timers.poll();
             SimulatedDevice device = timer.device();
+            if (timer.purpose() == TimerPurpose.MODEL) {
+                if (device.state == LinkState.LINKED && timer.generation() == device.model.timerGeneration) {
+                    try {
+                        model.onTimer(device, now);
+                    } catch (RuntimeException e) {
+                        failUnexpectedly(device, e);
+                    }
+                }
+                continue;
+            }
             if (timer.generation() != device.timerGeneration) {
                 continue;
             }
@@ -334,7 +399,7 @@ final class SimulationLoop implements Runnable {
         send(device, Envelope.newBuilder().setHello(Hello.newBuilder()
                 .setProtocolVersion(LinkProtocol.VERSION)
                 .setDeviceId(device.id)
-                .setCapabilities(config.capabilities())
+                .setCapabilities(model.capabilities(device))
                 .setClientAgent(config.clientAgent())).build());
     }
 
@@ -365,6 +430,19 @@ final class SimulationLoop implements Runnable {
         device.unsent = null;
         device.timerGeneration++;
         device.state = LinkState.BACKING_OFF;
+        model.onLinkClosed(device);
+        failScriptedRequests(device, "link of " + device.id + " ended before the answer arrived");
+    }
+
+    private static void failScriptedRequests(SimulatedDevice device, String why) {
+        List<ScriptedRequest> pending = device.scriptedRequests;
+        if (pending == null) {
+            return;
+        }
+        device.scriptedRequests = null;
+        for (ScriptedRequest request : pending) {
+            request.answer().completeExceptionally(new LinkLostException(why));
+        }
     }
 
     /** After any failure: close, then reconnect after a jittered, exponentially growing delay. */
@@ -471,6 +549,7 @@ final class SimulationLoop implements Runnable {
         }
         if (device.channel != channel) {
             ackCount = 0;
+            model.discardPushTasks();
             return;
         }
         sendAcks(device);
@@ -539,6 +618,24 @@ final class SimulationLoop implements Runnable {
     // ---- the protocol, device side
 
     private void onEnvelope(SimulatedDevice device, Envelope envelope) {
+        if (envelope.getBodyCase() != Envelope.BodyCase.PONG) {
+            try {
+                frameListener.onFrame(device.id, envelope);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "frame listener failed deviceId=" + device.id
+                        + " body=" + envelope.getBodyCase(), e);
+            }
+        }
+        // taken out before the device reacts (which may end the link) and completed after, so that a test
+        // woken by the answer sees the device's reaction to it, counters included
+        ScriptedRequest answered = device.scriptedRequests == null ? null : takeAnsweredRequest(device, envelope);
+        handleEnvelope(device, envelope);
+        if (answered != null) {
+            answered.answer().complete(envelope);
+        }
+    }
+
+    private void handleEnvelope(SimulatedDevice device, Envelope envelope) {
         switch (envelope.getBodyCase()) {
             case CHALLENGE -> onChallenge(device, envelope.getChallenge());
             case WELCOME -> onWelcome(device, envelope.getWelcome());
@@ -551,8 +648,38 @@ final class SimulationLoop implements Runnable {
             case NOTIFICATION -> onNotification(device, envelope.getNotification());
             case GO_AWAY -> onGoAway(device, envelope.getGoAway());
             case ERROR -> onError(device, envelope.getError());
+            case LOCK_SCREEN_STATUS, CONTROL_CHANNEL_STATUS, TRIGGER_REGISTRATION_STATUS, BACKGROUND_TASK_ANSWER,
+                 SYSTEM_TRIGGER -> onDeviceModelFrame(device, envelope);
             default -> onUnexpected(device, envelope.getBodyCase());
         }
+    }
+
+    /** The oldest scripted request this frame answers, removed from the waiting ones; one frame answers one. */
+    private static ScriptedRequest takeAnsweredRequest(SimulatedDevice device, Envelope envelope) {
+        List<ScriptedRequest> pending = device.scriptedRequests;
+        pending.removeIf(request -> request.answer().isDone());
+        ScriptedRequest answered = null;
+        for (ScriptedRequest request : pending) {
+            if (request.isAnsweredBy(envelope)) {
+                answered = request;
+                break;
+            }
+        }
+        if (answered != null) {
+            pending.remove(answered);
+        }
+        if (pending.isEmpty()) {
+            device.scriptedRequests = null;
+        }
+        return answered;
+    }
+
+    private void onDeviceModelFrame(SimulatedDevice device, Envelope envelope) {
+        if (device.state != LinkState.LINKED) {
+            onUnexpected(device, envelope.getBodyCase());
+            return;
+        }
+        model.onFrame(device, envelope);
     }
 
     private void onChallenge(SimulatedDevice device, Challenge challenge) {
@@ -590,7 +717,9 @@ final class SimulationLoop implements Runnable {
             device.hasEveryChannel = true;
             counters.deviceHasEveryChannel();
         }
+        model.onLinked(device, now);
         requestMissingChannels(device);
+        model.resumeApps(device, now);
     }
 
     private void requestMissingChannels(SimulatedDevice device) {
@@ -659,6 +788,7 @@ final class SimulationLoop implements Runnable {
             return;
         }
         counters.notificationReceived();
+        model.onNotification(device, notification);
         try {
             config.listener().onNotification(device.id, notification);
         } catch (RuntimeException e) {
@@ -683,6 +813,10 @@ final class SimulationLoop implements Runnable {
         ackCount = 0;
         if (send(device, Envelope.newBuilder().setAck(ack).build())) {
             counters.acked(acked);
+            // the background tasks of these notifications report after their Ack
+            model.flushPushTasks(device);
+        } else {
+            model.discardPushTasks();
         }
     }
 
@@ -751,7 +885,14 @@ final class SimulationLoop implements Runnable {
         return (int) TimeUnit.SECONDS.toMillis(Math.min(seconds, MAX_TIMER_SECONDS));
     }
 
-    /** One pending timer of one device; superseded when the device's generation moves on. */
-    private record DeviceTimer(long dueNanos, SimulatedDevice device, int generation) {
+    /** One pending timer of one device; superseded when the device's generation for its purpose moves on. */
+    private record DeviceTimer(long dueNanos, SimulatedDevice device, int generation, TimerPurpose purpose) {
+    }
+
+    private enum TimerPurpose {
+        /** Backoff, connect, handshake timeout, heartbeat: generation {@code SimulatedDevice.timerGeneration}. */
+        LINK,
+        /** The device model's clock: generation {@code DeviceModelState.timerGeneration}. */
+        MODEL
     }
 }

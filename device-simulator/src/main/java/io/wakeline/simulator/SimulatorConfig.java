@@ -29,6 +29,12 @@ import java.util.Objects;
  * @param clientAgent           Hello.client_agent
  * @param maxFrameBytes         largest frame body a device accepts from the broker
  * @param handshakeTimeout      a link not welcomed within this long is closed and retried with backoff
+ * @param deviceModel           whether the devices play the Windows device model on their own
+ * @param population            the fleet's make-up for the device model; with {@link DeviceModelMode#AUTOMATIC}
+ *                              it also decides each device's Hello capabilities (and {@code capabilities} is unused)
+ * @param seed                  makes the population's draws reproducible
+ * @param frameListener         sees every inbound frame but Pong, on the selector thread
+ * @param requestTimeout        how long {@link DeviceSimulator#request} waits for its answer
  */
 public record SimulatorConfig(
         String host,
@@ -47,7 +53,12 @@ public record SimulatorConfig(
         DeviceCapabilities capabilities,
         String clientAgent,
         int maxFrameBytes,
-        Duration handshakeTimeout) {
+        Duration handshakeTimeout,
+        DeviceModelMode deviceModel,
+        DevicePopulation population,
+        long seed,
+        FrameListener frameListener,
+        Duration requestTimeout) {
 
     public SimulatorConfig {
         Objects.requireNonNull(host, "host");
@@ -89,6 +100,16 @@ public record SimulatorConfig(
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
             throw new IllegalArgumentException("handshakeTimeout must be positive: " + handshakeTimeout);
         }
+        Objects.requireNonNull(deviceModel, "deviceModel");
+        Objects.requireNonNull(population, "population");
+        if (deviceModel == DeviceModelMode.AUTOMATIC && appIds.size() > DevicePopulation.MAX_APPS) {
+            throw new IllegalArgumentException("the device model simulates at most " + DevicePopulation.MAX_APPS
+                    + " apps per device: " + appIds.size());
+        }
+        frameListener = frameListener == null ? FrameListener.IGNORE : frameListener;
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+        }
     }
 
     /** A copy: the secret stays as configured whatever a caller does with the array. */
@@ -102,11 +123,19 @@ public record SimulatorConfig(
         return deviceIdPrefix + (firstIndex + position);
     }
 
+    /** The profile the device at {@code position} plays when the device model is on. */
+    public DeviceProfile profile(int position) {
+        return population.profile(seed, (long) firstIndex + position, appIds.size());
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Defaults: 127.0.0.1, one device {@code dev-0}, no apps, 1000 connects/s, backoff 1 s..60 s. */
+    /**
+     * Defaults: 127.0.0.1, one device {@code dev-0}, no apps, 1000 connects/s, backoff 1 s..60 s, device model
+     * off (population {@link DevicePopulation#defaults()}, seed 1), request timeout 10 s.
+     */
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port;
@@ -128,6 +157,11 @@ public record SimulatorConfig(
         private String clientAgent = "wakeline-sim/0.1";
         private int maxFrameBytes = LinkProtocol.DEFAULT_MAX_FRAME_BYTES;
         private Duration handshakeTimeout = Duration.ofSeconds(15);
+        private DeviceModelMode deviceModel = DeviceModelMode.OFF;
+        private DevicePopulation population = DevicePopulation.defaults();
+        private long seed = 1;
+        private FrameListener frameListener = FrameListener.IGNORE;
+        private Duration requestTimeout = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -215,10 +249,37 @@ public record SimulatorConfig(
             return this;
         }
 
+        public Builder deviceModel(DeviceModelMode deviceModel) {
+            this.deviceModel = deviceModel;
+            return this;
+        }
+
+        /** The population the device model draws from; does not switch the model on by itself. */
+        public Builder population(DevicePopulation population) {
+            this.population = population;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder frameListener(FrameListener frameListener) {
+            this.frameListener = frameListener;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(host, port, deviceCount, deviceIdPrefix, firstIndex, fleetSecret, appIds,
                     sourceAddresses, connectRatePerSecond, reconnectBackoffMin, reconnectBackoffMax, channelFile,
-                    listener, capabilities, clientAgent, maxFrameBytes, handshakeTimeout);
+                    listener, capabilities, clientAgent, maxFrameBytes, handshakeTimeout, deviceModel, population,
+                    seed, frameListener, requestTimeout);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.wakeline.simulator;
 
+import io.wakeline.protocol.v1.ControlChannelTriggerStatus;
 import io.wakeline.protocol.v1.ErrorCode;
 import java.util.EnumMap;
 import java.util.Map;
@@ -13,6 +14,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class SimulatorCounters {
     private static final ErrorCode[] CODES = ErrorCode.values();
+    private static final ControlChannelTriggerStatus[] CHANNEL_STATUSES = ControlChannelTriggerStatus.values();
+
+    /** The device-model totals, one slot each (see {@link DeviceModelStats} for their meaning). */
+    enum Model {
+        POWER_REPORTS, APP_STATE_REPORTS,
+        LOCK_SCREEN_REQUESTS, LOCK_SCREEN_PROMPTS, CONSENTS_ALLOWED, CONSENTS_DENIED, LOCK_SCREEN_GRANTS,
+        LOCK_SCREEN_DENIALS,
+        TRIGGER_REGISTRATIONS, TRIGGER_REGISTRATIONS_ACCEPTED, TRIGGER_REGISTRATIONS_REJECTED,
+        CONTROL_CHANNEL_REQUESTS, CONTROL_CHANNEL_REJECTIONS,
+        TASK_REQUESTS, TASKS_ALLOWED, TASKS_DEFERRED, TASKS_QUOTA_EXHAUSTED, TASKS_REFUSED,
+        BACKGROUND_TASKS_RUN, TASK_REPORTS,
+        SYSTEM_TRIGGERS, FOREGROUND_EVENTS, BACKGROUND_TASK_DELIVERIES
+    }
 
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicInteger linked = new AtomicInteger();
@@ -25,6 +39,13 @@ final class SimulatorCounters {
     private final AtomicLong goAways = new AtomicLong();
     private final AtomicLong errorsReceived = new AtomicLong();
     private final AtomicLongArray errorsByCode = new AtomicLongArray(CODES.length);
+    private final AtomicLongArray model = new AtomicLongArray(Model.values().length);
+    private final AtomicLongArray channelStatuses = new AtomicLongArray(CHANNEL_STATUSES.length);
+    private final DeviceModelMode modelMode;
+
+    SimulatorCounters(DeviceModelMode modelMode) {
+        this.modelMode = modelMode;
+    }
 
     void connectionEstablished() {
         connected.incrementAndGet();
@@ -76,6 +97,14 @@ final class SimulatorCounters {
         errorsByCode.incrementAndGet(code.ordinal());
     }
 
+    void model(Model counter) {
+        model.incrementAndGet(counter.ordinal());
+    }
+
+    void controlChannelStatus(ControlChannelTriggerStatus status) {
+        channelStatuses.incrementAndGet(status.ordinal());
+    }
+
     SimulatorStats snapshot(int devices) {
         Map<ErrorCode, Long> byCode = new EnumMap<>(ErrorCode.class);
         for (ErrorCode code : CODES) {
@@ -86,6 +115,31 @@ final class SimulatorCounters {
         }
         return new SimulatorStats(devices, connected.get(), linked.get(), handshakesCompleted.get(),
                 channelsIssued.get(), notificationsReceived.get(), acksSent.get(), reconnects.get(), goAways.get(),
-                errorsReceived.get(), byCode);
+                errorsReceived.get(), byCode, modelSnapshot());
+    }
+
+    private DeviceModelStats modelSnapshot() {
+        Map<ControlChannelTriggerStatus, Long> statuses = new EnumMap<>(ControlChannelTriggerStatus.class);
+        for (ControlChannelTriggerStatus status : CHANNEL_STATUSES) {
+            long count = channelStatuses.get(status.ordinal());
+            if (count > 0) {
+                statuses.put(status, count);
+            }
+        }
+        return new DeviceModelStats(modelMode,
+                get(Model.POWER_REPORTS), get(Model.APP_STATE_REPORTS),
+                get(Model.LOCK_SCREEN_REQUESTS), get(Model.LOCK_SCREEN_PROMPTS), get(Model.CONSENTS_ALLOWED),
+                get(Model.CONSENTS_DENIED), get(Model.LOCK_SCREEN_GRANTS), get(Model.LOCK_SCREEN_DENIALS),
+                get(Model.TRIGGER_REGISTRATIONS), get(Model.TRIGGER_REGISTRATIONS_ACCEPTED),
+                get(Model.TRIGGER_REGISTRATIONS_REJECTED),
+                get(Model.CONTROL_CHANNEL_REQUESTS), statuses, get(Model.CONTROL_CHANNEL_REJECTIONS),
+                get(Model.TASK_REQUESTS), get(Model.TASKS_ALLOWED), get(Model.TASKS_DEFERRED),
+                get(Model.TASKS_QUOTA_EXHAUSTED), get(Model.TASKS_REFUSED),
+                get(Model.BACKGROUND_TASKS_RUN), get(Model.TASK_REPORTS),
+                get(Model.SYSTEM_TRIGGERS), get(Model.FOREGROUND_EVENTS), get(Model.BACKGROUND_TASK_DELIVERIES));
+    }
+
+    private long get(Model counter) {
+        return model.get(counter.ordinal());
     }
 }

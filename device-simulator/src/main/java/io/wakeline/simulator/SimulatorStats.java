@@ -20,6 +20,7 @@ import java.util.Map;
  * @param goAways               GoAway frames received
  * @param errorsReceived        Error frames received from the broker
  * @param errorsByCode          {@code errorsReceived} split by code; codes never received are absent
+ * @param deviceModel           the Windows device model's totals
  */
 public record SimulatorStats(
         int devices,
@@ -32,7 +33,8 @@ public record SimulatorStats(
         long reconnects,
         long goAways,
         long errorsReceived,
-        Map<ErrorCode, Long> errorsByCode) {
+        Map<ErrorCode, Long> errorsByCode,
+        DeviceModelStats deviceModel) {
 
     public SimulatorStats {
         // an EnumMap keeps the codes in protocol order for the summary line
@@ -43,7 +45,7 @@ public record SimulatorStats(
         return errorsByCode.getOrDefault(code, 0L);
     }
 
-    /** One line for a live console summary. */
+    /** One line for a live console summary; the device model's part when it is on or had traffic. */
     public String summaryLine() {
         return "devices=" + devices
                 + " connected=" + connected
@@ -55,6 +57,8 @@ public record SimulatorStats(
                 + " reconnects=" + reconnects
                 + " goaways=" + goAways
                 + " errors=" + errorsReceived
-                + (errorsByCode.isEmpty() ? "" : " " + errorsByCode);
+                + (errorsByCode.isEmpty() ? "" : " " + errorsByCode)
+                + (deviceModel.mode() == DeviceModelMode.OFF && !deviceModel.anyTraffic()
+                        ? "" : " | model " + deviceModel.summary());
     }
 }

@@ -231,8 +231,8 @@ class DeviceSimulatorTest {
         simulator = DeviceSimulator.start(fleet(1).build());
         assertTrue(simulator.awaitChannels(WAIT));
 
-        // Envelope field 14: a message type newer than this device
-        broker.sendRawFrame("dev-0", new byte[] {0x05, 0x72, 0x03, 'n', 'e', 'w'});
+        // Envelope field 99, length-delimited "new": a message type newer than this device
+        broker.sendRawFrame("dev-0", new byte[] {0x06, (byte) 0x9A, 0x06, 0x03, 'n', 'e', 'w'});
         long deliveryId = broker.sendNotification("dev-0", MAIL, new byte[] {9});
 
         Eventually.await(WAIT, "notification after the unknown frame acked", () -> broker.acked("dev-0").contains(deliveryId));

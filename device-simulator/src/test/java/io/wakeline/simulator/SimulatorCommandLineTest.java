@@ -49,6 +49,56 @@ class SimulatorCommandLineTest {
     }
 
     @Test
+    void theDeviceModelIsOffUnlessAskedFor() {
+        SimulatorCommandLine.Run plain = assertInstanceOf(SimulatorCommandLine.Run.class,
+                SimulatorCommandLine.parse(List.of("--port", "7400", "--fleet-secret-hex", "00", "--seed", "99"), Map.of()));
+        assertEquals(DeviceModelMode.OFF, plain.config().deviceModel());
+        assertEquals(99, plain.config().seed());
+        assertEquals(DevicePopulation.defaults(), plain.config().population());
+
+        SimulatorCommandLine.Run switched = assertInstanceOf(SimulatorCommandLine.Run.class,
+                SimulatorCommandLine.parse(List.of("--port", "7400", "--device-model", "--fleet-secret-hex", "00"), Map.of()));
+        assertEquals(DeviceModelMode.AUTOMATIC, switched.config().deviceModel());
+        assertEquals(DevicePopulation.defaults(), switched.config().population());
+        assertEquals(1, switched.config().seed(), "reproducible by default");
+    }
+
+    @Test
+    void populationFlagsReachThePopulationAndSwitchTheModelOn() {
+        SimulatorCommandLine.Run run = assertInstanceOf(SimulatorCommandLine.Run.class, SimulatorCommandLine.parse(List.of(
+                "--port", "7400", "--fleet-secret-hex", "00", "--time-scale", "60", "--connected-standby-share", "0.2",
+                "--chipset-only-share", "0.05", "--battery-share", "0.8", "--power-source-minutes", "0",
+                "--active-minutes", "10", "--standby-minutes", "2.5", "--foreground-share", "0.25",
+                "--suspended-share", "0.5", "--app-state-minutes", "3", "--lock-screen-share", "0.6",
+                "--consent-probability", "0.9", "--control-channel-share", "0.4", "--control-channels-per-app", "3",
+                "--hardware-slot-share", "0.75", "--keep-alive-minutes", "30", "--time-trigger-share", "0.1",
+                "--maintenance-trigger-share", "0.15", "--trigger-freshness-minutes", "60",
+                "--task-cpu-millis", "10-20", "--task-network-bytes=300"), Map.of()));
+
+        assertEquals(DeviceModelMode.AUTOMATIC, run.config().deviceModel());
+        assertEquals(DevicePopulation.builder()
+                .hardware(0.2, 0.05)
+                .batteryShare(0.8)
+                .powerSourcePeriod(Duration.ZERO)
+                .powerCycle(Duration.ofMinutes(10), Duration.ofSeconds(150))
+                .appStates(0.25, 0.5, Duration.ofMinutes(3))
+                .lockScreen(0.6, 0.9)
+                .controlChannels(0.4, 3, 0.75, 30)
+                .triggers(0.1, 0.15, 60)
+                .taskUsage(new LongRange(10, 20), new LongRange(300, 300))
+                .timeScale(60)
+                .build(), run.config().population());
+    }
+
+    @Test
+    void anExplicitOffWinsOverPopulationFlags() {
+        SimulatorCommandLine.Run run = assertInstanceOf(SimulatorCommandLine.Run.class, SimulatorCommandLine.parse(List.of(
+                "--port", "7400", "--fleet-secret-hex", "00", "--lock-screen-share", "1", "--device-model=off"), Map.of()));
+        assertEquals(DeviceModelMode.OFF, run.config().deviceModel());
+        assertEquals(1.0, run.config().population().lockScreenShare());
+    }
+
+    @Test
     void helpWinsOverEverythingElse() {
         assertInstanceOf(SimulatorCommandLine.ShowHelp.class, SimulatorCommandLine.parse(List.of("--port", "1", "--help"), Map.of()));
     }
@@ -61,6 +111,10 @@ class SimulatorCommandLineTest {
         assertProblem("--devices needs a whole number", List.of("--port", "1", "--fleet-secret-hex", "00", "--devices", "many"));
         assertProblem("missing value for --port", List.of("--port"));
         assertProblem("deviceCount must be positive", List.of("--port", "1", "--fleet-secret-hex", "00", "--devices", "0"));
+        assertProblem("--task-cpu-millis: not a range", List.of("--port", "1", "--fleet-secret-hex", "00", "--task-cpu-millis", "lots"));
+        assertProblem("keepAliveMinutes must be 15..1439", List.of("--port", "1", "--fleet-secret-hex", "00", "--keep-alive-minutes", "5"));
+        assertProblem("--device-model is automatic or off", List.of("--port", "1", "--fleet-secret-hex", "00", "--device-model=maybe"));
+        assertProblem("--consent-probability needs a number", List.of("--port", "1", "--fleet-secret-hex", "00", "--consent-probability", "most"));
     }
 
     private static void assertProblem(String expected, List<String> args) {

@@ -1,0 +1,16 @@
+package io.wakeline.simulator;
+
+/** Whether the simulated devices play the Windows device model on their own. */
+public enum DeviceModelMode {
+    /**
+     * Today's link-only device: channels, acks, heartbeats. It sends no device-model frame by itself and
+     * only counts the device-model frames the broker sends; tests drive the model with
+     * {@link DeviceSimulator#send} and {@link DeviceSimulator#request}.
+     */
+    OFF,
+    /**
+     * Every device plays its {@link DevicePopulation} profile: power and app-state reports, lock-screen
+     * requests and consent answers, trigger registrations, control channels, background tasks.
+     */
+    AUTOMATIC
+}
