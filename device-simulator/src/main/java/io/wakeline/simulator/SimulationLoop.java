@@ -10,6 +10,8 @@ import io.wakeline.protocol.v1.Ack;
 import io.wakeline.protocol.v1.Authenticate;
 import io.wakeline.protocol.v1.Challenge;
 import io.wakeline.protocol.v1.ChannelIssued;
+import io.wakeline.protocol.v1.AppExecutionState;
+import io.wakeline.protocol.v1.AppStateReport;
 import io.wakeline.protocol.v1.ChannelRequest;
 import io.wakeline.protocol.v1.Envelope;
 import io.wakeline.protocol.v1.Error;
@@ -718,8 +720,24 @@ final class SimulationLoop implements Runnable {
             counters.deviceHasEveryChannel();
         }
         model.onLinked(device, now);
+        if (device.model == null) {
+            reportAppsInForeground(device);
+        }
         requestMissingChannels(device);
         model.resumeApps(device, now);
+    }
+
+    /**
+     * With the device model off, a device stands for one whose apps are running in the foreground: it says
+     * so after every Welcome, so the broker's Windows rules hand raw notifications to the apps as events
+     * (docs/protocol.md, "After Welcome"). Tests that script the model may report other states afterwards.
+     */
+    private void reportAppsInForeground(SimulatedDevice device) {
+        for (int app = 0; app < appIds.size() && device.state == LinkState.LINKED; app++) {
+            send(device, Envelope.newBuilder().setAppStateReport(AppStateReport.newBuilder()
+                    .setAppId(appIds.get(app))
+                    .setState(AppExecutionState.FOREGROUND)).build());
+        }
     }
 
     private void requestMissingChannels(SimulatedDevice device) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wakeline.protocol.v1.BackgroundAccessStatus;
 import io.wakeline.protocol.v1.ChannelRequest;
+import io.wakeline.protocol.v1.AppExecutionState;
 import io.wakeline.protocol.v1.Envelope;
 import io.wakeline.protocol.v1.Envelope.BodyCase;
 import io.wakeline.protocol.v1.ErrorCode;
@@ -171,7 +172,7 @@ class ScriptedDeviceTest {
     }
 
     @Test
-    void withTheModelOffADeviceSendsNoModelFrameAndOnlyAcksBackgroundTaskRaws() throws Exception {
+    void withTheModelOffADeviceOnlyReportsItsAppsInTheForegroundAndAcksBackgroundTaskRaws() throws Exception {
         start(WAIT);
         long deliveryId = broker.sendRaw("dev-0", MAIL, RawDelivery.BACKGROUND_TASK, new byte[] {1});
         broker.sendSystemTrigger("dev-0", SystemTrigger.newBuilder().setAppId(MAIL)
@@ -183,9 +184,11 @@ class ScriptedDeviceTest {
         Eventually.await(WAIT, "scripted report at the broker",
                 () -> broker.framesFrom("dev-0", BodyCase.POWER_REPORT).size() == 1);
 
-        assertEquals(List.of(BodyCase.CHANNEL_REQUEST, BodyCase.ACK, BodyCase.POWER_REPORT),
+        assertEquals(List.of(BodyCase.APP_STATE_REPORT, BodyCase.CHANNEL_REQUEST, BodyCase.ACK, BodyCase.POWER_REPORT),
                 broker.framesFrom("dev-0").stream().map(Envelope::getBodyCase).filter(body -> body != BodyCase.PING).toList());
         assertEquals(List.of(), broker.errorsFromDevices(), "model frames are not unexpected any more");
+        assertEquals(AppExecutionState.FOREGROUND,
+                broker.framesFrom("dev-0", BodyCase.APP_STATE_REPORT).get(0).getAppStateReport().getState());
         assertEquals(1, simulator.stats().deviceModel().backgroundTaskDeliveries());
         assertEquals(0, simulator.stats().deviceModel().backgroundTasksRun());
     }
