@@ -7,8 +7,6 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
 import io.wakeline.broker.app.AppDirectory;
 import io.wakeline.broker.channel.ChannelToken;
@@ -18,6 +16,7 @@ import io.wakeline.broker.gateway.device.DeviceGateway;
 import io.wakeline.broker.gateway.device.DeviceGatewaySettings;
 import io.wakeline.broker.gateway.device.LinkRegistry;
 import io.wakeline.broker.gateway.device.LinkTable;
+import io.wakeline.broker.management.NodeGateways;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,10 +57,7 @@ public final class BrokerNode implements AutoCloseable {
     }
 
     private static BrokerNode assemble(ActorSystem<Void> system, Config config) throws Exception {
-        Cluster cluster = Cluster.get(system);
-        if (config.getStringList("akka.cluster.seed-nodes").isEmpty()) {
-            cluster.manager().tell(Join.create(cluster.selfMember().address()));
-        }
+        ClusterFormation.start(system, config);
 
         AppGatewayBinding.Prepared app = AppGatewayBinding.prepare(system, config);
         DeviceEntitySettings entitySettings = DeviceEntitySettings.fromConfig(config);
@@ -79,6 +75,7 @@ public final class BrokerNode implements AutoCloseable {
         DeviceGateway deviceGateway = DeviceGateway.bind(deviceSettings, fleetSecret, apps,
                 ClusterSharding.get(system), entitySettings.askTimeout(), links, registries);
         AppGatewayBinding appGateway = app.bind();
+        NodeGateways.get(system).bound(deviceGateway);
 
         BrokerNode node = new BrokerNode(system, config, deviceGateway, appGateway);
         node.registerShutdownTasks();

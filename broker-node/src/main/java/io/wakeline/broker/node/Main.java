@@ -1,5 +1,6 @@
 package io.wakeline.broker.node;
 
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +12,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (List.of(args).contains(SchemaCommand.FLAG)) {
+            createSchemaAndExit();
+            return;
+        }
         try {
             BrokerNode node = BrokerNode.start(BrokerConfig.load());
             log.info("Wakeline node up: app servers {} | devices tcp://{}:{} | trust {} | fleet secret {}",
@@ -18,6 +23,17 @@ public final class Main {
                     node.certificatePem(), node.fleetSecretSource());
         } catch (Exception e) {
             log.error("node failed to start", e);
+            System.exit(1);
+        }
+    }
+
+    private static void createSchemaAndExit() {
+        try {
+            SchemaCommand.run(BrokerConfig.load());
+            log.info("schema created or already present");
+            System.exit(0);
+        } catch (Exception e) {
+            log.error("schema creation failed", e);
             System.exit(1);
         }
     }

@@ -61,6 +61,8 @@ public final class TestNodeConfig {
                 akka.actor.serialize-messages = on
                 akka.loglevel = WARNING
                 akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+                akka.coordinated-shutdown.exit-jvm = off
+                akka.management.http.port = 0
                 akka.coordinated-shutdown.phases.before-service-unbind.timeout = 2s
                 %s
                 """.formatted(dataDir.toAbsolutePath().toString().replace("\\\\", "/"),
