@@ -1,14 +1,21 @@
 package io.wakeline.broker.device;
 
 import com.typesafe.config.Config;
+import io.wakeline.broker.device.push.PushDeliverySettings;
 import java.time.Duration;
 
 /** {@code wakeline.device.*} (reference.conf). */
 public record DeviceEntitySettings(
-        Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout, String entityRole) {
+        Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout, String entityRole,
+        PushDeliverySettings push) {
 
     public DeviceEntitySettings(Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout) {
-        this(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, "");
+        this(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, "", PushDeliverySettings.DEFAULTS);
+    }
+
+    public DeviceEntitySettings(Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout,
+                                String entityRole) {
+        this(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, PushDeliverySettings.DEFAULTS);
     }
 
     public static DeviceEntitySettings fromConfig(Config config) {
@@ -18,6 +25,11 @@ public record DeviceEntitySettings(
                 c.getInt("snapshot-every"),
                 c.getDuration("channel-lifetime"),
                 c.getDuration("ask-timeout"),
-                config.getString("wakeline.entity-role"));
+                config.getString("wakeline.entity-role"),
+                PushDeliverySettings.fromConfig(c.getConfig("push")));
+    }
+
+    public DeviceEntitySettings withPush(PushDeliverySettings push) {
+        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, push);
     }
 }

@@ -10,6 +10,7 @@ import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.Route;
 import io.wakeline.broker.app.AppRegistry;
 import io.wakeline.broker.device.DeviceDirectory;
+import io.wakeline.broker.gateway.ratelimit.InFlightLimit;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -47,7 +48,9 @@ public final class AppGateway {
                       DeviceDirectory devices, BrokerKeys keys, Clock clock) {
         String debugTrace = settings.debugTrace().isBlank() ? debugTraceOf(system.address()) : settings.debugTrace();
         WnsRequestRules rules = new WnsRequestRules(keys.channelTokenSealer(), keys.accessTokenSealer());
-        this.sendRoute = new WnsSendRoute(system, rules, devices, new MessageIds(), debugTrace, settings, clock);
+        InFlightLimit inFlight = new InFlightLimit(settings.limits().maxInFlightSends());
+        MessageIds messageIds = new MessageIds();
+        this.sendRoute = new WnsSendRoute(system, rules, devices, messageIds, debugTrace, settings, clock, inFlight);
         this.tokenRoute = new OAuthTokenRoute(system, registry, keys.accessTokenSealer(), settings, clock);
         this.adminRoute = new AdminRoute(system, registry, new AdminCredential(keys.adminToken()), settings);
     }

@@ -6,6 +6,9 @@ public interface LinkEndpoint {
     /** Writes a notification to the device if the link can take it; best effort. */
     void deliver(LinkRegistry.Deliver delivery);
 
+    /** Writes a Web Push message to the device if the link can take it; best effort. */
+    void deliverWebPush(LinkRegistry.DeliverWebPush delivery);
+
     /** A newer link for the same device took over: tell the device and close. */
     void replaced();
 }
