@@ -1,5 +1,6 @@
 package io.wakeline.simulator;
 
+import io.wakeline.protocol.v1.PowerReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -118,6 +119,30 @@ public final class DeviceSimulator implements AutoCloseable {
     public void connect(String deviceId) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         await(new LoopCommand.Connect(positionOf(deviceId), done), done);
+    }
+
+    /** Sends the device's power facts to the broker (PowerReport); returns once the frame is queued. */
+    public void reportPower(String deviceId, PowerReport report) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        await(new LoopCommand.ReportPower(positionOf(deviceId), report, done), done);
+    }
+
+    /**
+     * Closes a channel the way {@code PushNotificationChannel.Close()} does: that channel and every older one of
+     * the app (ChannelClose). Returns the ids the broker closed.
+     */
+    public List<String> closeChannel(String deviceId, String appId, String channelId) {
+        CompletableFuture<List<String>> done = new CompletableFuture<>();
+        return await(new LoopCommand.CloseChannel(positionOf(deviceId), appId, channelId, done), done);
+    }
+
+    /**
+     * Creates a Web Push subscription for an app on the device (WebPushSubscribe), restricted to
+     * {@code applicationServerKey} unless it is empty; the subscription is also appended to the channel file.
+     */
+    public WebPushSubscriptionRecord subscribeWebPush(String deviceId, String appId, byte[] applicationServerKey) {
+        CompletableFuture<WebPushSubscriptionRecord> done = new CompletableFuture<>();
+        return await(new LoopCommand.SubscribeWebPush(positionOf(deviceId), appId, applicationServerKey.clone(), done), done);
     }
 
     /** Closes every link and ends the selector thread. Idempotent. */

@@ -9,6 +9,8 @@ import io.wakeline.protocol.LinkProtocol;
 import io.wakeline.protocol.v1.Ack;
 import io.wakeline.protocol.v1.Authenticate;
 import io.wakeline.protocol.v1.Challenge;
+import io.wakeline.protocol.v1.ChannelClose;
+import io.wakeline.protocol.v1.ChannelClosed;
 import io.wakeline.protocol.v1.ChannelIssued;
 import io.wakeline.protocol.v1.ChannelRequest;
 import io.wakeline.protocol.v1.Envelope;
@@ -20,6 +22,9 @@ import io.wakeline.protocol.v1.Hello;
 import io.wakeline.protocol.v1.Notification;
 import io.wakeline.protocol.v1.Ping;
 import io.wakeline.protocol.v1.Pong;
+import io.wakeline.protocol.v1.WebPushNotification;
+import io.wakeline.protocol.v1.WebPushSubscribe;
+import io.wakeline.protocol.v1.WebPushSubscription;
 import io.wakeline.protocol.v1.Welcome;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -39,8 +44,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * The one thread that drives every simulated device: a NIO selector for the sockets, a timer queue for
@@ -100,6 +107,7 @@ final class SimulationLoop implements Runnable {
     private long now;
     private boolean running = true;
     private final List<LoopCommand.Stop> stopRequests = new ArrayList<>();
+    private final DeviceRequests requests = new DeviceRequests();
 
     SimulationLoop(SimulatorConfig config, SimulatorCounters counters) throws IOException {
         this.config = config;
@@ -200,12 +208,43 @@ final class SimulationLoop implements Runnable {
                     queueConnect(device);
                 }
                 connect.done().complete(null);
+            } else if (command instanceof LoopCommand.ReportPower report) {
+                SimulatedDevice device = devices[report.position()];
+                boolean sent = device.state == LinkState.LINKED
+                        && send(device, Envelope.newBuilder().setPowerReport(report.report()).build());
+                if (sent) {
+                    report.done().complete(null);
+                } else {
+                    report.done().completeExceptionally(new IllegalStateException(device.id + " is not linked"));
+                }
+            } else if (command instanceof LoopCommand.CloseChannel close) {
+                SimulatedDevice device = devices[close.position()];
+                sendRequest(device, close.done(), requestId -> Envelope.newBuilder().setChannelClose(ChannelClose.newBuilder()
+                        .setRequestId(requestId).setAppId(close.appId()).setChannelId(close.channelId())).build());
+            } else if (command instanceof LoopCommand.SubscribeWebPush subscribe) {
+                SimulatedDevice device = devices[subscribe.position()];
+                sendRequest(device, subscribe.done(), requestId -> Envelope.newBuilder().setWebPushSubscribe(
+                        WebPushSubscribe.newBuilder().setRequestId(requestId).setAppId(subscribe.appId())
+                                .setApplicationServerKey(ByteString.copyFrom(subscribe.applicationServerKey()))).build());
             } else if (command instanceof LoopCommand.SnapshotChannels snapshot) {
                 snapshot.done().complete(channelSnapshot());
             } else if (command instanceof LoopCommand.Stop stop) {
                 stopRequests.add(stop);
                 running = false;
             }
+        }
+    }
+
+    /** Sends a request that the broker answers by request id; {@code done} completes with the answer. */
+    private void sendRequest(SimulatedDevice device, CompletableFuture<?> done,
+                             IntFunction<Envelope> request) {
+        if (device.state != LinkState.LINKED) {
+            done.completeExceptionally(new IllegalStateException(device.id + " is not linked"));
+            return;
+        }
+        int requestId = requests.register(device.id, done);
+        if (!send(device, request.apply(requestId))) {
+            requests.fail(device.id, requestId, device.id + " lost its link");
         }
     }
 
@@ -343,6 +382,7 @@ final class SimulationLoop implements Runnable {
      * schedules the reconnect or moves it to another state.
      */
     private void closeLink(SimulatedDevice device) {
+        requests.failAll(device.id);
         if (device.state.isConnected()) {
             counters.connectionClosed();
         }
@@ -549,6 +589,9 @@ final class SimulationLoop implements Runnable {
             }
             case CHANNEL_ISSUED -> onChannelIssued(device, envelope.getChannelIssued());
             case NOTIFICATION -> onNotification(device, envelope.getNotification());
+            case WEB_PUSH_NOTIFICATION -> onWebPushNotification(device, envelope.getWebPushNotification());
+            case WEB_PUSH_SUBSCRIPTION -> onWebPushSubscription(device, envelope.getWebPushSubscription());
+            case CHANNEL_CLOSED -> onChannelClosed(device, envelope.getChannelClosed());
             case GO_AWAY -> onGoAway(device, envelope.getGoAway());
             case ERROR -> onError(device, envelope.getError());
             default -> onUnexpected(device, envelope.getBodyCase());
@@ -671,6 +714,44 @@ final class SimulationLoop implements Runnable {
         }
     }
 
+    private void onWebPushNotification(SimulatedDevice device, WebPushNotification message) {
+        if (device.state != LinkState.LINKED) {
+            onUnexpected(device, Envelope.BodyCase.WEB_PUSH_NOTIFICATION);
+            return;
+        }
+        counters.notificationReceived();
+        try {
+            config.listener().onWebPush(device.id, message);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "web push listener failed deviceId=" + device.id
+                    + " deliveryId=" + Long.toUnsignedString(message.getDeliveryId()), e);
+        }
+        ackBatch[ackCount++] = message.getDeliveryId();
+        if (ackCount == ACK_BATCH_LIMIT) {
+            sendAcks(device);
+        }
+    }
+
+    private void onWebPushSubscription(SimulatedDevice device, WebPushSubscription subscription) {
+        WebPushSubscriptionRecord record = new WebPushSubscriptionRecord(device.id, subscription.getAppId(),
+                subscription.getEndpoint(), subscription.getSubscriptionId(), subscription.getExpiresAtMillis());
+        if (channelFile != null) {
+            channelFile.append(record);
+        }
+        CompletableFuture<WebPushSubscriptionRecord> done =
+                requests.take(device.id, subscription.getRequestId());
+        if (done != null) {
+            done.complete(record);
+        }
+    }
+
+    private void onChannelClosed(SimulatedDevice device, ChannelClosed closed) {
+        CompletableFuture<List<String>> done = requests.take(device.id, closed.getRequestId());
+        if (done != null) {
+            done.complete(List.copyOf(closed.getClosedChannelIdsList()));
+        }
+    }
+
     private void sendAcks(SimulatedDevice device) {
         if (ackCount == 0) {
             return;
@@ -710,6 +791,7 @@ final class SimulationLoop implements Runnable {
         counters.errorReceived(error.getCode());
         LOG.log(System.Logger.Level.DEBUG, "broker error deviceId={0} code={1} fatal={2} message={3}",
                 device.id, error.getCode(), error.getFatal(), error.getMessage());
+        requests.fail(device.id, error.getRequestId(), error.getCode() + ": " + error.getMessage());
         if (error.getFatal()) {
             retryWithBackoff(device);
         }
