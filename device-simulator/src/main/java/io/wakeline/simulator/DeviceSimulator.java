@@ -145,6 +145,12 @@ public final class DeviceSimulator implements AutoCloseable {
         return await(new LoopCommand.SubscribeWebPush(positionOf(deviceId), appId, applicationServerKey.clone(), done), done);
     }
 
+    /** Drops a Web Push subscription (WebPushUnsubscribe); returns once the frame is queued. */
+    public void unsubscribeWebPush(String deviceId, String subscriptionId) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        await(new LoopCommand.UnsubscribeWebPush(positionOf(deviceId), subscriptionId, done), done);
+    }
+
     /** Closes every link and ends the selector thread. Idempotent. */
     @Override
     public void close() {

@@ -35,6 +35,10 @@ sealed interface LoopCommand {
                             CompletableFuture<WebPushSubscriptionRecord> done) implements LoopCommand {
     }
 
+    /** Drop a Web Push subscription (WebPushUnsubscribe); done once the frame is queued. */
+    record UnsubscribeWebPush(int position, String subscriptionId, CompletableFuture<Void> done) implements LoopCommand {
+    }
+
     /** Close every link and end the selector thread. */
     record Stop(CompletableFuture<Void> done) implements LoopCommand {
     }

@@ -25,6 +25,7 @@ import io.wakeline.protocol.v1.Pong;
 import io.wakeline.protocol.v1.WebPushNotification;
 import io.wakeline.protocol.v1.WebPushSubscribe;
 import io.wakeline.protocol.v1.WebPushSubscription;
+import io.wakeline.protocol.v1.WebPushUnsubscribe;
 import io.wakeline.protocol.v1.Welcome;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -226,6 +227,15 @@ final class SimulationLoop implements Runnable {
                 sendRequest(device, subscribe.done(), requestId -> Envelope.newBuilder().setWebPushSubscribe(
                         WebPushSubscribe.newBuilder().setRequestId(requestId).setAppId(subscribe.appId())
                                 .setApplicationServerKey(ByteString.copyFrom(subscribe.applicationServerKey()))).build());
+            } else if (command instanceof LoopCommand.UnsubscribeWebPush unsubscribe) {
+                SimulatedDevice device = devices[unsubscribe.position()];
+                boolean sent = device.state == LinkState.LINKED && send(device, Envelope.newBuilder().setWebPushUnsubscribe(
+                        WebPushUnsubscribe.newBuilder().setSubscriptionId(unsubscribe.subscriptionId())).build());
+                if (sent) {
+                    unsubscribe.done().complete(null);
+                } else {
+                    unsubscribe.done().completeExceptionally(new IllegalStateException(device.id + " is not linked"));
+                }
             } else if (command instanceof LoopCommand.SnapshotChannels snapshot) {
                 snapshot.done().complete(channelSnapshot());
             } else if (command instanceof LoopCommand.Stop stop) {
