@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * Issued channels as JSON lines, one object per line, for load generators that send to the channel URIs:
  * {@code {"deviceId":"dev-0","appId":"ms-app://S-1-15-2-1","channelUri":"https://...","channelId":"...","expiresAtMillis":123}}.
+ * Web Push subscriptions are lines of their own with {@code "kind":"web-push"} (see {@link #append(WebPushSubscriptionRecord)}).
  * Written on the selector thread; flushed once per selector round so readers see lines within milliseconds.
  */
 final class ChannelFile implements AutoCloseable {
@@ -43,6 +44,30 @@ final class ChannelFile implements AutoCloseable {
                 .put("channelUri", channel.channelUri())
                 .put("channelId", channel.channelId())
                 .put("expiresAtMillis", channel.expiresAtMillis());
+        try {
+            writer.write(json.writeValueAsString(line));
+            writer.write('\n');
+            dirty = true;
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    /**
+     * A Web Push subscription, as its own kind of line:
+     * {@code {"kind":"web-push","deviceId":…,"appId":…,"endpoint":…,"subscriptionId":…,"expiresAtMillis":…}}.
+     */
+    void append(WebPushSubscriptionRecord subscription) {
+        if (writer == null) {
+            return;
+        }
+        ObjectNode line = json.createObjectNode()
+                .put("kind", "web-push")
+                .put("deviceId", subscription.deviceId())
+                .put("appId", subscription.appId())
+                .put("endpoint", subscription.endpoint())
+                .put("subscriptionId", subscription.subscriptionId())
+                .put("expiresAtMillis", subscription.expiresAtMillis());
         try {
             writer.write(json.writeValueAsString(line));
             writer.write('\n');

@@ -1,6 +1,7 @@
 package io.wakeline.simulator;
 
 import io.wakeline.protocol.v1.Envelope;
+import io.wakeline.protocol.v1.PowerReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -165,6 +166,36 @@ public final class DeviceSimulator implements AutoCloseable {
         answer.orTimeout(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
         loop.submit(new LoopCommand.Request(position, envelope, answerCase, answer));
         return answer;
+    }
+
+    /** Sends the device's power facts to the broker (PowerReport); returns once the frame is queued. */
+    public void reportPower(String deviceId, PowerReport report) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        await(new LoopCommand.ReportPower(positionOf(deviceId), report, done), done);
+    }
+
+    /**
+     * Closes a channel the way {@code PushNotificationChannel.Close()} does: that channel and every older one of
+     * the app (ChannelClose). Returns the ids the broker closed.
+     */
+    public List<String> closeChannel(String deviceId, String appId, String channelId) {
+        CompletableFuture<List<String>> done = new CompletableFuture<>();
+        return await(new LoopCommand.CloseChannel(positionOf(deviceId), appId, channelId, done), done);
+    }
+
+    /**
+     * Creates a Web Push subscription for an app on the device (WebPushSubscribe), restricted to
+     * {@code applicationServerKey} unless it is empty; the subscription is also appended to the channel file.
+     */
+    public WebPushSubscriptionRecord subscribeWebPush(String deviceId, String appId, byte[] applicationServerKey) {
+        CompletableFuture<WebPushSubscriptionRecord> done = new CompletableFuture<>();
+        return await(new LoopCommand.SubscribeWebPush(positionOf(deviceId), appId, applicationServerKey.clone(), done), done);
+    }
+
+    /** Drops a Web Push subscription (WebPushUnsubscribe); returns once the frame is queued. */
+    public void unsubscribeWebPush(String deviceId, String subscriptionId) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        await(new LoopCommand.UnsubscribeWebPush(positionOf(deviceId), subscriptionId, done), done);
     }
 
     /** Closes every link and ends the selector thread. Idempotent. */

@@ -1,6 +1,7 @@
 package io.wakeline.simulator;
 
 import io.wakeline.protocol.v1.Envelope;
+import io.wakeline.protocol.v1.PowerReport;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,6 +29,24 @@ sealed interface LoopCommand {
 
     /** Copy every channel issued so far. */
     record SnapshotChannels(CompletableFuture<List<ChannelRecord>> done) implements LoopCommand {
+    }
+
+    /** Tell the broker the device's power facts (PowerReport); done once the frame is queued. */
+    record ReportPower(int position, PowerReport report, CompletableFuture<Void> done) implements LoopCommand {
+    }
+
+    /** Close a channel of an app and every older one (ChannelClose); done with the ids the broker closed. */
+    record CloseChannel(int position, String appId, String channelId, CompletableFuture<List<String>> done)
+            implements LoopCommand {
+    }
+
+    /** Create a Web Push subscription (WebPushSubscribe); done with what the broker issued. */
+    record SubscribeWebPush(int position, String appId, byte[] applicationServerKey,
+                            CompletableFuture<WebPushSubscriptionRecord> done) implements LoopCommand {
+    }
+
+    /** Drop a Web Push subscription (WebPushUnsubscribe); done once the frame is queued. */
+    record UnsubscribeWebPush(int position, String subscriptionId, CompletableFuture<Void> done) implements LoopCommand {
     }
 
     /** Close every link and end the selector thread. */

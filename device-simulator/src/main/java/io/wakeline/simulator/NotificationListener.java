@@ -1,6 +1,7 @@
 package io.wakeline.simulator;
 
 import io.wakeline.protocol.v1.Notification;
+import io.wakeline.protocol.v1.WebPushNotification;
 
 /**
  * Sees every notification a simulated device receives, before the device acks it.
@@ -13,5 +14,10 @@ public interface NotificationListener {
 
     NotificationListener IGNORE = (deviceId, notification) -> { };
 
+    /** A WNS notification (toast, tile, badge or raw). */
     void onNotification(String deviceId, Notification notification);
+
+    /** A Web Push message; ignored unless overridden. */
+    default void onWebPush(String deviceId, WebPushNotification message) {
+    }
 }

@@ -9,6 +9,8 @@ import io.wakeline.protocol.LinkProtocol;
 import io.wakeline.protocol.v1.Ack;
 import io.wakeline.protocol.v1.Authenticate;
 import io.wakeline.protocol.v1.Challenge;
+import io.wakeline.protocol.v1.ChannelClose;
+import io.wakeline.protocol.v1.ChannelClosed;
 import io.wakeline.protocol.v1.ChannelIssued;
 import io.wakeline.protocol.v1.AppExecutionState;
 import io.wakeline.protocol.v1.AppStateReport;
@@ -22,6 +24,10 @@ import io.wakeline.protocol.v1.Hello;
 import io.wakeline.protocol.v1.Notification;
 import io.wakeline.protocol.v1.Ping;
 import io.wakeline.protocol.v1.Pong;
+import io.wakeline.protocol.v1.WebPushNotification;
+import io.wakeline.protocol.v1.WebPushSubscribe;
+import io.wakeline.protocol.v1.WebPushSubscription;
+import io.wakeline.protocol.v1.WebPushUnsubscribe;
 import io.wakeline.protocol.v1.Welcome;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -44,6 +50,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * The one thread that drives every simulated device: a NIO selector for the sockets, a timer queue for
@@ -106,6 +113,7 @@ final class SimulationLoop implements Runnable {
     private long now;
     private boolean running = true;
     private final List<LoopCommand.Stop> stopRequests = new ArrayList<>();
+    private final DeviceRequests requests = new DeviceRequests();
 
     SimulationLoop(SimulatorConfig config, SimulatorCounters counters) throws IOException {
         this.config = config;
@@ -228,6 +236,33 @@ final class SimulationLoop implements Runnable {
                 SimulatedDevice device = devices[request.position()];
                 sendScripted(device, request.envelope(), request.done(),
                         ScriptedRequest.of(request.envelope(), request.answerCase(), request.done()));
+            } else if (command instanceof LoopCommand.ReportPower report) {
+                SimulatedDevice device = devices[report.position()];
+                boolean sent = device.state == LinkState.LINKED
+                        && send(device, Envelope.newBuilder().setPowerReport(report.report()).build());
+                if (sent) {
+                    report.done().complete(null);
+                } else {
+                    report.done().completeExceptionally(new IllegalStateException(device.id + " is not linked"));
+                }
+            } else if (command instanceof LoopCommand.CloseChannel close) {
+                SimulatedDevice device = devices[close.position()];
+                sendRequest(device, close.done(), requestId -> Envelope.newBuilder().setChannelClose(ChannelClose.newBuilder()
+                        .setRequestId(requestId).setAppId(close.appId()).setChannelId(close.channelId())).build());
+            } else if (command instanceof LoopCommand.SubscribeWebPush subscribe) {
+                SimulatedDevice device = devices[subscribe.position()];
+                sendRequest(device, subscribe.done(), requestId -> Envelope.newBuilder().setWebPushSubscribe(
+                        WebPushSubscribe.newBuilder().setRequestId(requestId).setAppId(subscribe.appId())
+                                .setApplicationServerKey(ByteString.copyFrom(subscribe.applicationServerKey()))).build());
+            } else if (command instanceof LoopCommand.UnsubscribeWebPush unsubscribe) {
+                SimulatedDevice device = devices[unsubscribe.position()];
+                boolean sent = device.state == LinkState.LINKED && send(device, Envelope.newBuilder().setWebPushUnsubscribe(
+                        WebPushUnsubscribe.newBuilder().setSubscriptionId(unsubscribe.subscriptionId())).build());
+                if (sent) {
+                    unsubscribe.done().complete(null);
+                } else {
+                    unsubscribe.done().completeExceptionally(new IllegalStateException(device.id + " is not linked"));
+                }
             } else if (command instanceof LoopCommand.SnapshotChannels snapshot) {
                 snapshot.done().complete(channelSnapshot());
             } else if (command instanceof LoopCommand.Stop stop) {
@@ -264,6 +299,19 @@ final class SimulationLoop implements Runnable {
         }
         model.countSent(envelope);
         return true;
+    }
+
+    /** Sends a request that the broker answers by request id; {@code done} completes with the answer. */
+    private void sendRequest(SimulatedDevice device, CompletableFuture<?> done,
+                             IntFunction<Envelope> request) {
+        if (device.state != LinkState.LINKED) {
+            done.completeExceptionally(new IllegalStateException(device.id + " is not linked"));
+            return;
+        }
+        int requestId = requests.register(device.id, done);
+        if (!send(device, request.apply(requestId))) {
+            requests.fail(device.id, requestId, device.id + " lost its link");
+        }
     }
 
     // ---- timers and connect pacing
@@ -410,6 +458,7 @@ final class SimulationLoop implements Runnable {
      * schedules the reconnect or moves it to another state.
      */
     private void closeLink(SimulatedDevice device) {
+        requests.failAll(device.id);
         if (device.state.isConnected()) {
             counters.connectionClosed();
         }
@@ -648,6 +697,9 @@ final class SimulationLoop implements Runnable {
             }
             case CHANNEL_ISSUED -> onChannelIssued(device, envelope.getChannelIssued());
             case NOTIFICATION -> onNotification(device, envelope.getNotification());
+            case WEB_PUSH_NOTIFICATION -> onWebPushNotification(device, envelope.getWebPushNotification());
+            case WEB_PUSH_SUBSCRIPTION -> onWebPushSubscription(device, envelope.getWebPushSubscription());
+            case CHANNEL_CLOSED -> onChannelClosed(device, envelope.getChannelClosed());
             case GO_AWAY -> onGoAway(device, envelope.getGoAway());
             case ERROR -> onError(device, envelope.getError());
             case LOCK_SCREEN_STATUS, CONTROL_CHANNEL_STATUS, TRIGGER_REGISTRATION_STATUS, BACKGROUND_TASK_ANSWER,
@@ -819,6 +871,44 @@ final class SimulationLoop implements Runnable {
         }
     }
 
+    private void onWebPushNotification(SimulatedDevice device, WebPushNotification message) {
+        if (device.state != LinkState.LINKED) {
+            onUnexpected(device, Envelope.BodyCase.WEB_PUSH_NOTIFICATION);
+            return;
+        }
+        counters.notificationReceived();
+        try {
+            config.listener().onWebPush(device.id, message);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "web push listener failed deviceId=" + device.id
+                    + " deliveryId=" + Long.toUnsignedString(message.getDeliveryId()), e);
+        }
+        ackBatch[ackCount++] = message.getDeliveryId();
+        if (ackCount == ACK_BATCH_LIMIT) {
+            sendAcks(device);
+        }
+    }
+
+    private void onWebPushSubscription(SimulatedDevice device, WebPushSubscription subscription) {
+        WebPushSubscriptionRecord record = new WebPushSubscriptionRecord(device.id, subscription.getAppId(),
+                subscription.getEndpoint(), subscription.getSubscriptionId(), subscription.getExpiresAtMillis());
+        if (channelFile != null) {
+            channelFile.append(record);
+        }
+        CompletableFuture<WebPushSubscriptionRecord> done =
+                requests.take(device.id, subscription.getRequestId());
+        if (done != null) {
+            done.complete(record);
+        }
+    }
+
+    private void onChannelClosed(SimulatedDevice device, ChannelClosed closed) {
+        CompletableFuture<List<String>> done = requests.take(device.id, closed.getRequestId());
+        if (done != null) {
+            done.complete(List.copyOf(closed.getClosedChannelIdsList()));
+        }
+    }
+
     private void sendAcks(SimulatedDevice device) {
         if (ackCount == 0) {
             return;
@@ -862,6 +952,7 @@ final class SimulationLoop implements Runnable {
         counters.errorReceived(error.getCode());
         LOG.log(System.Logger.Level.DEBUG, "broker error deviceId={0} code={1} fatal={2} message={3}",
                 device.id, error.getCode(), error.getFatal(), error.getMessage());
+        requests.fail(device.id, error.getRequestId(), error.getCode() + ": " + error.getMessage());
         if (error.getFatal()) {
             retryWithBackoff(device);
         }

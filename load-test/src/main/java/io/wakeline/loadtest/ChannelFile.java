@@ -37,6 +37,9 @@ public final class ChannelFile {
                 if (line.isBlank()) {
                     continue;
                 }
+                if (isWebPushRecord(line)) {
+                    continue; // the simulator's Web Push subscriptions share the file; WNS load needs channels only
+                }
                 DeviceChannel channel = parse(file, lineNumber, line);
                 if (appId.map(channel.appId()::equals).orElse(true)) {
                     channels.add(channel);
@@ -44,6 +47,14 @@ public final class ChannelFile {
             }
         }
         return List.copyOf(channels);
+    }
+
+    private static boolean isWebPushRecord(String line) {
+        try {
+            return "web-push".equals(JSON.readTree(line).path("kind").asText(""));
+        } catch (JsonProcessingException e) {
+            return false; // reported by parse, with its line number
+        }
     }
 
     private static DeviceChannel parse(Path file, int lineNumber, String line) throws IOException {

@@ -53,6 +53,11 @@ import io.wakeline.broker.gateway.device.LinkAddress;
 import io.wakeline.broker.gateway.device.LinkRegistry;
 import io.wakeline.protocol.v1.NotificationType;
 import io.wakeline.protocol.v1.RawDelivery;
+import io.wakeline.broker.channel.WebPushSubscriptionToken;
+import io.wakeline.broker.device.push.EnergySaver;
+import io.wakeline.broker.device.push.PowerReport;
+import io.wakeline.broker.device.push.PushInbox;
+import akka.actor.Cancellable;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -145,8 +150,9 @@ public final class DeviceEntity
 
     // power and app lifecycle (wns-spec 5, 7.9)
 
-    /** Either field may be null: left as it was. */
-    public record ReportPower(PowerState powerState, PowerSource powerSource, long nowMillis) implements Command {
+    /** Any field may be null: left as it was. Battery saver drives delivery priority (wns-spec 4.17). */
+    public record ReportPower(PowerState powerState, PowerSource powerSource, Boolean batterySaver, long nowMillis)
+            implements Command {
     }
 
     public record ReportAppState(String appId, AppExecutionState state) implements Command {
@@ -203,6 +209,58 @@ public final class DeviceEntity
         INSTANCE
     }
 
+    // ---- commands: pushes of every kind (WNS toast/tile/badge/raw, Web Push) ------------------------
+
+    /** A push from an app-server gateway: delivered, kept (offline cache, batch, hold) or dropped (PushInbox). */
+    public record DeliverPush(Push push, ActorRef<PushOutcome> replyTo) implements Command {
+    }
+
+    /**
+     * The device reported its power facts over the link. Transient; when the entity keeps the device's power
+     * state itself, that state replaces this report.
+     */
+
+    /** Internal: the batch interval elapsed (wns-spec 4.17 "Medium batched"). */
+    public enum BatchDue implements Command {
+        INSTANCE
+    }
+
+    /** {@code PushNotificationChannel.Close()}: that channel and every older one of the app (wns-spec 4.5). */
+    public record CloseChannel(String appId, String channelId, long nowMillis, ActorRef<ChannelsClosedReply> replyTo)
+            implements Command {
+    }
+
+    /** {@code closedChannelIds} is empty when the channel was unknown, expired or already closed. */
+    public record ChannelsClosedReply(String appId, List<String> closedChannelIds) implements CborSerializable {
+    }
+
+    /** A device app creates a Web Push subscription (RFC 8030 §4), optionally restricted to a key (RFC 8292 §4). */
+    public record SubscribeWebPush(String appId, byte[] applicationServerKey, long nowMillis,
+                                   ActorRef<WebPushSubscribed> replyTo) implements Command {
+    }
+
+    public record WebPushSubscribed(String appId, String subscriptionId, String endpoint, long expiresAtMillis)
+            implements CborSerializable {
+    }
+
+    /** The device app dropped a subscription; later sends to it are answered "gone". */
+    public record UnsubscribeWebPush(String subscriptionId, long nowMillis) implements Command {
+    }
+
+    /** The app server looks at ({@link MessageAction#Query}) or deletes a stored Web Push message. */
+    public record ManageWebPushMessage(String subscriptionId, String messageId, MessageAction action,
+                                       ActorRef<StoredWebPushMessage> replyTo) implements Command {
+    }
+
+    public enum MessageAction {
+        Query,
+        Delete
+    }
+
+    /** Whether the message was still stored, undelivered and unexpired (before a delete removed it). */
+    public record StoredWebPushMessage(boolean pending) implements CborSerializable {
+    }
+
     // ---- events -----------------------------------------------------------------------------------
 
     public sealed interface Event extends CborSerializable {
@@ -219,21 +277,86 @@ public final class DeviceEntity
         }
     }
 
+    /** Channels the app closed (wns-spec 4.5); sends to them are answered 410 until they would have expired. */
+    public record ChannelsClosed(String appId, List<String> channelIds, long closedAtMillis) implements Event {
+    }
+
+    public record WebPushSubscriptionIssued(String appId, String subscriptionId, long issuedAtMillis,
+                                            long expiresAtMillis) implements Event {
+    }
+
+    public record WebPushSubscriptionRemoved(String subscriptionId, long removedAtMillis) implements Event {
+    }
+
     // ---- state ------------------------------------------------------------------------------------
 
     /**
      * Push channels: appId → (channelId → expiresAtMillis); expired channels are pruned whenever a new one is
-     * issued. And the device's Windows policy state.
+     * issued. The device's Windows policy state.
+     *
+     * @param closedChannelsByApp  closed channels, kept until they would have expired so sends get 410
+     * @param webPushSubscriptions subscriptionId → its app and expiry
      */
-    public record State(Map<String, Map<String, Long>> channelsByApp, DevicePolicyState policy)
-            implements CborSerializable {
+    public record State(
+            Map<String, Map<String, Long>> channelsByApp,
+            Map<String, Map<String, Long>> closedChannelsByApp,
+            Map<String, WebPushSubscription> webPushSubscriptions,
+            DevicePolicyState policy) implements CborSerializable {
+
+        @JsonCreator
+        public State {
+            // snapshots written before channel close, Web Push and the device model lack the newer fields
+            closedChannelsByApp = closedChannelsByApp == null ? Map.of() : closedChannelsByApp;
+            webPushSubscriptions = webPushSubscriptions == null ? Map.of() : webPushSubscriptions;
+            policy = policy == null ? DevicePolicyState.INITIAL : policy;
+        }
 
         static State empty() {
-            return new State(Map.of(), DevicePolicyState.INITIAL);
+            return new State(Map.of(), Map.of(), Map.of(), DevicePolicyState.INITIAL);
         }
 
         State withPolicy(PolicyChanged changed) {
-            return new State(channelsByApp, policy.apply(changed.change()));
+            return new State(channelsByApp, closedChannelsByApp, webPushSubscriptions, policy.apply(changed.change()));
+        }
+
+        boolean isChannelClosed(String appId, String channelId) {
+            Map<String, Long> closed = closedChannelsByApp.get(appId);
+            return closed != null && closed.containsKey(channelId);
+        }
+
+        boolean hasWebPushSubscription(String subscriptionId) {
+            return webPushSubscriptions.containsKey(subscriptionId);
+        }
+
+        State withChannelsClosed(ChannelsClosed event) {
+            Map<String, Map<String, Long>> apps = new HashMap<>(channelsByApp);
+            Map<String, Long> open = new HashMap<>(apps.getOrDefault(event.appId(), Map.of()));
+            Map<String, Map<String, Long>> closedApps = new HashMap<>(closedChannelsByApp);
+            Map<String, Long> closed = new HashMap<>(closedApps.getOrDefault(event.appId(), Map.of()));
+            closed.values().removeIf(expiresAt -> expiresAt <= event.closedAtMillis());
+            for (String channelId : event.channelIds()) {
+                Long expiresAt = open.remove(channelId);
+                if (expiresAt != null) {
+                    closed.put(channelId, expiresAt);
+                }
+            }
+            apps.put(event.appId(), Map.copyOf(open));
+            closedApps.put(event.appId(), Map.copyOf(closed));
+            return new State(Map.copyOf(apps), Map.copyOf(closedApps), webPushSubscriptions, policy);
+        }
+
+        State withWebPushSubscription(WebPushSubscriptionIssued event) {
+            Map<String, WebPushSubscription> subscriptions = new HashMap<>(webPushSubscriptions);
+            subscriptions.values().removeIf(s -> s.expiresAtMillis() <= event.issuedAtMillis());
+            subscriptions.put(event.subscriptionId(), new WebPushSubscription(event.appId(), event.expiresAtMillis()));
+            return new State(channelsByApp, closedChannelsByApp, Map.copyOf(subscriptions), policy);
+        }
+
+        State withoutWebPushSubscription(WebPushSubscriptionRemoved event) {
+            Map<String, WebPushSubscription> subscriptions = new HashMap<>(webPushSubscriptions);
+            subscriptions.remove(event.subscriptionId());
+            subscriptions.values().removeIf(s -> s.expiresAtMillis() <= event.removedAtMillis());
+            return new State(channelsByApp, closedChannelsByApp, Map.copyOf(subscriptions), policy);
         }
 
         boolean hasChannel(String appId, String channelId) {
@@ -251,8 +374,12 @@ public final class DeviceEntity
             channels.values().removeIf(expiresAt -> expiresAt <= issued.issuedAtMillis());
             channels.put(issued.channelId(), issued.expiresAtMillis());
             apps.put(issued.appId(), Map.copyOf(channels));
-            return new State(Map.copyOf(apps), policy);
+            return new State(Map.copyOf(apps), closedChannelsByApp, webPushSubscriptions, policy);
         }
+    }
+
+    /** A live Web Push subscription as the entity keeps it. */
+    public record WebPushSubscription(String appId, long expiresAtMillis) implements CborSerializable {
     }
 
     // ---- behaviour --------------------------------------------------------------------------------
@@ -263,35 +390,55 @@ public final class DeviceEntity
     private final DeviceEntitySettings settings;
     private final Function<ChannelToken, String> channelUris;
     private final DevicePolicy rules;
+    private final PushEndpoints endpoints;
 
     // transient: lost on passivation or failover by design; the device re-attaches when it reconnects
     private LinkAddress link;
     private final Map<String, RawPush> cachedRaw = new HashMap<>();
-    /** Raw pushes waiting for the app's running background task to finish (wns-spec 5.10); latest per app. */
-    private final Map<String, RawPush> waitingForTask = new HashMap<>();
+    /** Pushes waiting for the app's running background task to finish (wns-spec 5.10); latest per app. */
+    private final Map<String, Command> waitingForTask = new HashMap<>();
+    /** How each raw push that passed the Windows rules reaches its app, by message id, until it is sent. */
+    private final Map<String, RawDelivery> rawDeliveries = new HashMap<>();
+    private final PushInbox inbox;
+    private PowerReport power = PowerReport.AFTER_HANDSHAKE;
+    private EnergySaver energySaver = EnergySaver.Off;
+    private Cancellable batchTimer;
 
     private DeviceEntity(String deviceId, ActorContext<Command> context, ActorRef<ShardCommand> shard,
-                         DeviceEntitySettings settings, Function<ChannelToken, String> channelUris) {
+                         DeviceEntitySettings settings, PushEndpoints endpoints) {
         super(PersistenceId.of(ENTITY_KEY.name(), deviceId),
                 SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
         this.deviceId = deviceId;
         this.context = context;
         this.shard = shard;
         this.settings = settings;
-        this.channelUris = channelUris;
+        this.channelUris = endpoints::channelUri;
+        this.endpoints = endpoints;
         this.rules = new DevicePolicy(settings.sandbox());
+        this.inbox = new PushInbox(settings.push());
         context.setReceiveTimeout(settings.passivateAfterIdle(), IdleTimeout.INSTANCE);
     }
 
     public static Behavior<Command> create(String deviceId, ActorRef<ShardCommand> shard,
+                                           DeviceEntitySettings settings, PushEndpoints endpoints) {
+        return Behaviors.setup(ctx -> new DeviceEntity(deviceId, ctx, shard, settings, endpoints));
+    }
+
+    /** Without Web Push: subscription requests fail. */
+    public static Behavior<Command> create(String deviceId, ActorRef<ShardCommand> shard,
                                            DeviceEntitySettings settings, Function<ChannelToken, String> channelUris) {
-        return Behaviors.setup(ctx -> new DeviceEntity(deviceId, ctx, shard, settings, channelUris));
+        return create(deviceId, shard, settings, channelUrisOnly(channelUris));
     }
 
     public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, DeviceEntitySettings settings,
                                                           Function<ChannelToken, String> channelUris) {
+        return init(system, settings, channelUrisOnly(channelUris));
+    }
+
+    public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, DeviceEntitySettings settings,
+                                                          PushEndpoints endpoints) {
         Entity<Command, ShardingEnvelope<Command>> entity = Entity.of(ENTITY_KEY,
-                ctx -> create(ctx.getEntityId(), ctx.getShard(), settings, channelUris));
+                ctx -> create(ctx.getEntityId(), ctx.getShard(), settings, endpoints));
         if (!settings.entityRole().isEmpty()) {
             entity = entity.withRole(settings.entityRole()); // nodes without the role run a proxy only
         }
@@ -331,6 +478,12 @@ public final class DeviceEntity
                 .onCommand(DeliverRaw.class, this::onDeliverRaw)
                 .onCommand(GetDevice.class, this::onGetDevice)
                 .onCommand(IdleTimeout.class, this::onIdleTimeout)
+                .onCommand(DeliverPush.class, this::onDeliverPush)
+                .onCommand(BatchDue.class, this::onBatchDue)
+                .onCommand(CloseChannel.class, this::onCloseChannel)
+                .onCommand(SubscribeWebPush.class, this::onSubscribeWebPush)
+                .onCommand(UnsubscribeWebPush.class, this::onUnsubscribeWebPush)
+                .onCommand(ManageWebPushMessage.class, this::onManageWebPushMessage)
                 .build();
     }
 
@@ -339,6 +492,9 @@ public final class DeviceEntity
         return newEventHandlerBuilder()
                 .forAnyState()
                 .onEvent(ChannelIssued.class, State::withChannel)
+                .onEvent(ChannelsClosed.class, State::withChannelsClosed)
+                .onEvent(WebPushSubscriptionIssued.class, State::withWebPushSubscription)
+                .onEvent(WebPushSubscriptionRemoved.class, State::withoutWebPushSubscription)
                 .onEvent(PolicyChanged.class, State::withPolicy)
                 .build();
     }
@@ -361,6 +517,7 @@ public final class DeviceEntity
             previous.registry().tell(new LinkRegistry.Replaced(previous.linkId()));
         }
         link = attach.link();
+        power = PowerReport.AFTER_HANDSHAKE;
         context.cancelReceiveTimeout();
         context.getLog().debug("attached deviceId={} linkId={}", deviceId, link.linkId());
         List<DevicePolicyEvent> events = List.of();
@@ -372,8 +529,12 @@ public final class DeviceEntity
         List<DeviceNotification> toSend = notifications;
         return persistPolicy(events)
                 .thenRun(s -> {
+                    power = powerOf(s);
                     toSend.forEach(this::sendToLink);
                     flushCachedRaw(s);
+                    long now = System.currentTimeMillis();
+                    sendAll(inbox.onLinkUp(power, now));
+                    armBatchTimer(now);
                 })
                 .thenReply(attach.replyTo(), s -> new Attached(deviceId, s.channelCount()));
     }
@@ -384,6 +545,8 @@ public final class DeviceEntity
         }
         link = null;
         waitingForTask.clear();
+        rawDeliveries.clear();
+        inbox.onLinkDown(System.currentTimeMillis());
         context.setReceiveTimeout(settings.passivateAfterIdle(), IdleTimeout.INSTANCE);
         context.getLog().debug("detached deviceId={} linkId={}", deviceId, detach.link().linkId());
         return applyWithoutReply(rules.linkDown(state.policy(), detach.nowMillis()));
@@ -477,7 +640,24 @@ public final class DeviceEntity
             events.addAll(change.events());
             notifications.addAll(change.notifications());
         }
-        return persistPolicy(events).thenRun(s -> notifications.forEach(this::sendToLink)).thenNoReply();
+        if (report.batterySaver() != null) {
+            energySaver = report.batterySaver() ? EnergySaver.On : EnergySaver.Off;
+        }
+        return persistPolicy(events).thenRun(s -> {
+            notifications.forEach(this::sendToLink);
+            power = powerOf(s);
+            if (link != null) {
+                long now = System.currentTimeMillis();
+                sendAll(inbox.onPowerChanged(power, now));
+                armBatchTimer(now);
+            }
+        }).thenNoReply();
+    }
+
+    /** The delivery-priority view of the device's power (wns-spec 4.17): the policy's state plus battery saver. */
+    private PowerReport powerOf(State state) {
+        PowerState powerState = state.policy().powerState() == PowerState.Off ? PowerState.Active : state.policy().powerState();
+        return new PowerReport(powerState, state.policy().powerSource(), energySaver);
     }
 
     private ReplyEffect<Event, State> onReportAppState(State state, ReportAppState report) {
@@ -521,10 +701,10 @@ public final class DeviceEntity
         return persistPolicy(usage.events())
                 .thenRun(s -> {
                     usage.notifications().forEach(this::sendToLink);
-                    RawPush waiting = waitingForTask.remove(report.appId());
+                    Command waiting = waitingForTask.remove(report.appId());
                     if (waiting != null) {
-                        // wns-spec 5.10: the next trigger ran once the running task finished
-                        context.getSelf().tell(new DeliverRaw(waiting, context.getSystem().ignoreRef()));
+                        // wns-spec 5.10: the next trigger runs once the running task finished
+                        context.getSelf().tell(waiting);
                     }
                 })
                 .thenNoReply();
@@ -563,7 +743,7 @@ public final class DeviceEntity
                     .thenReply(command.replyTo(), s -> new RawPushOutcome.Delivered(DeviceConnectionStatus.CONNECTED));
         }
         if (decision instanceof RawPushDecision.WaitForRunningTask) {
-            waitingForTask.put(push.appId(), push);
+            waitingForTask.put(push.appId(), new DeliverRaw(push, context.getSystem().ignoreRef()));
             return Effect().reply(command.replyTo(), new RawPushOutcome.Cached(DeviceConnectionStatus.CONNECTED));
         }
         RawPushDecision.Drop drop = (RawPushDecision.Drop) decision;
@@ -576,10 +756,167 @@ public final class DeviceEntity
     }
 
     private ReplyEffect<Event, State> onIdleTimeout(State state, IdleTimeout timeout) {
-        if (link == null) {
+        if (link == null && !inbox.holdsLiveItems(System.currentTimeMillis())) {
             shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
         }
         return Effect().noReply();
+    }
+
+    // ---- pushes of every kind --------------------------------------------------------------------------
+
+    private ReplyEffect<Event, State> onDeliverPush(State state, DeliverPush command) {
+        Push push = command.push();
+        if (push instanceof WnsPush wns) {
+            if (state.isChannelClosed(wns.appId(), wns.channelId())) {
+                return Effect().reply(command.replyTo(), new PushOutcome.TargetClosed());
+            }
+            if (!state.hasChannel(wns.appId(), wns.channelId())) {
+                return Effect().reply(command.replyTo(), new PushOutcome.TargetUnknown());
+            }
+        } else if (push instanceof WebPushMessage message && !state.hasWebPushSubscription(message.subscriptionId())) {
+            return Effect().reply(command.replyTo(), new PushOutcome.TargetUnknown());
+        }
+        if (link != null && push instanceof WnsPush wns && wns.type() == WnsType.RAW) {
+            return onConnectedRaw(state, command, wns);
+        }
+        return offer(command, push);
+    }
+
+    /**
+     * A raw push to a connected device passes the Windows rules first (wns-spec 5.4-5.10): a foreground app
+     * gets it as an event, a lock-screen app with a push trigger and budget as a background task, the next
+     * one waits for the running task, anything else is dropped. What passes then follows the delivery
+     * priority rules (wns-spec 4.17) like every other push.
+     */
+    private ReplyEffect<Event, State> onConnectedRaw(State state, DeliverPush command, WnsPush wns) {
+        RawPushDecision decision = rules.rawPush(state.policy(), wns.appId(), System.currentTimeMillis());
+        if (decision instanceof RawPushDecision.DeliverAsEvent) {
+            rawDeliveries.put(wns.messageId(), RawDelivery.FOREGROUND_EVENT);
+            return offer(command, wns);
+        }
+        if (decision instanceof RawPushDecision.StartBackgroundTask start) {
+            rawDeliveries.put(wns.messageId(), RawDelivery.BACKGROUND_TASK);
+            PushInbox.Offer offer = inbox.offer(wns, PushInbox.Link.Up, power, System.currentTimeMillis());
+            return persistPolicy(start.events())
+                    .thenRun(s -> {
+                        offer.sendNow().ifPresent(this::sendToLink);
+                        armBatchTimer(System.currentTimeMillis());
+                    })
+                    .thenReply(command.replyTo(), s -> offer.outcome());
+        }
+        if (decision instanceof RawPushDecision.WaitForRunningTask) {
+            waitingForTask.put(wns.appId(), new DeliverPush(wns, context.getSystem().ignoreRef()));
+            return Effect().reply(command.replyTo(),
+                    new PushOutcome.Stored(DeviceConnectionStatus.CONNECTED, PushOutcome.StoreReason.WAITING_FOR_BACKGROUND_TASK));
+        }
+        RawPushDecision.Drop drop = (RawPushDecision.Drop) decision;
+        return Effect().reply(command.replyTo(), new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, drop.reason().name()));
+    }
+
+    private ReplyEffect<Event, State> offer(DeliverPush command, Push push) {
+        long now = System.currentTimeMillis();
+        PushInbox.Offer offer = inbox.offer(push, link == null ? PushInbox.Link.Down : PushInbox.Link.Up, power, now);
+        offer.sendNow().ifPresent(this::sendToLink);
+        armBatchTimer(now);
+        return Effect().reply(command.replyTo(), offer.outcome());
+    }
+
+    private ReplyEffect<Event, State> onBatchDue(State state, BatchDue due) {
+        batchTimer = null;
+        if (link != null) {
+            long now = System.currentTimeMillis();
+            sendAll(inbox.onBatchDue(power, now));
+            armBatchTimer(now);
+        }
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<Event, State> onCloseChannel(State state, CloseChannel close) {
+        Map<String, Long> open = state.channelsByApp().getOrDefault(close.appId(), Map.of());
+        Long closedExpiry = open.get(close.channelId());
+        if (closedExpiry == null || closedExpiry <= close.nowMillis()) {
+            return Effect().reply(close.replyTo(), new ChannelsClosedReply(close.appId(), List.of()));
+        }
+        // "that and older": channels share one lifetime, so the older ones are those that expire no later
+        List<String> closed = open.entrySet().stream()
+                .filter(e -> e.getValue() <= closedExpiry && e.getValue() > close.nowMillis())
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+        ChannelsClosed event = new ChannelsClosed(close.appId(), closed, close.nowMillis());
+        return Effect().persist(event)
+                .thenRun(s -> inbox.discardChannels(close.appId(), Set.copyOf(closed)))
+                .thenReply(close.replyTo(), s -> new ChannelsClosedReply(close.appId(), closed));
+    }
+
+    private ReplyEffect<Event, State> onSubscribeWebPush(State state, SubscribeWebPush subscribe) {
+        long expiresAt = subscribe.nowMillis() + settings.push().webPushSubscriptionLifetime().toMillis();
+        WebPushSubscriptionIssued issued = new WebPushSubscriptionIssued(subscribe.appId(), UUID.randomUUID().toString(),
+                subscribe.nowMillis(), expiresAt);
+        String endpoint = endpoints.webPushEndpoint(new WebPushSubscriptionToken(deviceId, issued.appId(),
+                issued.subscriptionId(), expiresAt, subscribe.applicationServerKey()));
+        return Effect().persist(issued)
+                .thenReply(subscribe.replyTo(), s -> new WebPushSubscribed(issued.appId(), issued.subscriptionId(),
+                        endpoint, expiresAt));
+    }
+
+    private ReplyEffect<Event, State> onUnsubscribeWebPush(State state, UnsubscribeWebPush unsubscribe) {
+        if (!state.hasWebPushSubscription(unsubscribe.subscriptionId())) {
+            return Effect().noReply();
+        }
+        return Effect().persist(new WebPushSubscriptionRemoved(unsubscribe.subscriptionId(), unsubscribe.nowMillis()))
+                .thenRun(s -> inbox.discardSubscription(unsubscribe.subscriptionId()))
+                .thenNoReply();
+    }
+
+    private ReplyEffect<Event, State> onManageWebPushMessage(State state, ManageWebPushMessage manage) {
+        long now = System.currentTimeMillis();
+        boolean pending = manage.action() == MessageAction.Delete
+                ? inbox.removeWebPush(manage.subscriptionId(), manage.messageId(), now)
+                : inbox.findWebPush(manage.subscriptionId(), manage.messageId(), now).isPresent();
+        return Effect().reply(manage.replyTo(), new StoredWebPushMessage(pending));
+    }
+
+    /** Keeps one batch timer running while a connected device has batched pushes. */
+    private void armBatchTimer(long now) {
+        if (link != null && batchTimer == null && inbox.hasBatched(power, now)) {
+            batchTimer = context.scheduleOnce(settings.push().batchInterval(), context.getSelf(), BatchDue.INSTANCE);
+        }
+    }
+
+    private void sendAll(List<Push> pushes) {
+        if (link != null) {
+            pushes.forEach(this::sendToLink);
+        }
+    }
+
+    private void sendToLink(Push push) {
+        if (push instanceof WnsPush wns) {
+            RawDelivery delivery = wns.type() == WnsType.RAW
+                    ? rawDeliveries.getOrDefault(wns.messageId(), RawDelivery.FOREGROUND_EVENT)
+                    : RawDelivery.RAW_DELIVERY_UNSPECIFIED;
+            rawDeliveries.remove(wns.messageId());
+            link.registry().tell(new LinkRegistry.Deliver(link.linkId(), wns.appId(), wns.channelId(),
+                    wns.type().linkType(), wns.payload(), wns.messageId(), wns.acceptedAtMillis(), delivery));
+        } else if (push instanceof WebPushMessage message) {
+            link.registry().tell(new LinkRegistry.DeliverWebPush(link.linkId(), message.appId(),
+                    message.subscriptionId(), message.payload(), message.contentEncoding(), message.messageId(),
+                    message.acceptedAtMillis()));
+        }
+    }
+
+    private static PushEndpoints channelUrisOnly(Function<ChannelToken, String> channelUris) {
+        return new PushEndpoints() {
+            @Override
+            public String channelUri(ChannelToken token) {
+                return channelUris.apply(token);
+            }
+
+            @Override
+            public String webPushEndpoint(WebPushSubscriptionToken token) {
+                throw new UnsupportedOperationException("this entity was created without Web Push endpoints");
+            }
+        };
     }
 
     /** Raw pushes kept while the device was offline go out once it is back, through the same rules. */

@@ -2,19 +2,27 @@ package io.wakeline.broker.device;
 
 import com.typesafe.config.Config;
 import io.wakeline.broker.device.policy.SandboxBudgetSettings;
+import io.wakeline.broker.device.push.PushDeliverySettings;
 import java.time.Duration;
 
 /** {@code wakeline.device.*} (reference.conf). */
 public record DeviceEntitySettings(
         Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout, String entityRole,
-        SandboxBudgetSettings sandbox) {
+        SandboxBudgetSettings sandbox,
+        PushDeliverySettings push) {
 
     public DeviceEntitySettings(Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout) {
-        this(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, "", SandboxBudgetSettings.WINDOWS_8_DEFAULTS);
+        this(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, "");
+    }
+
+    public DeviceEntitySettings(Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout,
+                                String entityRole) {
+        this(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole,
+                SandboxBudgetSettings.WINDOWS_8_DEFAULTS, PushDeliverySettings.DEFAULTS);
     }
 
     public DeviceEntitySettings withSandbox(SandboxBudgetSettings sandbox) {
-        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox);
+        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push);
     }
 
     public static DeviceEntitySettings fromConfig(Config config) {
@@ -25,6 +33,11 @@ public record DeviceEntitySettings(
                 c.getDuration("channel-lifetime"),
                 c.getDuration("ask-timeout"),
                 config.getString("wakeline.entity-role"),
-                SandboxBudgetSettings.fromConfig(c.getConfig("sandbox")));
+                SandboxBudgetSettings.fromConfig(c.getConfig("sandbox")),
+                PushDeliverySettings.fromConfig(c.getConfig("push")));
+    }
+
+    public DeviceEntitySettings withPush(PushDeliverySettings push) {
+        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push);
     }
 }

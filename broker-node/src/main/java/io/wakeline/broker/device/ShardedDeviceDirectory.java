@@ -30,4 +30,18 @@ public final class ShardedDeviceDirectory implements DeviceDirectory, DeviceInsp
                 .thenApply(view -> view.attached() || !view.channelsByApp().isEmpty()
                         || !view.policy().equals(DevicePolicyState.INITIAL) ? Optional.of(view) : Optional.empty());
     }
+
+    @Override
+    public CompletionStage<PushOutcome> deliver(Push push) {
+        return sharding.entityRefFor(DeviceEntity.ENTITY_KEY, push.deviceId())
+                .ask(replyTo -> new DeviceEntity.DeliverPush(push, replyTo), askTimeout);
+    }
+
+    @Override
+    public CompletionStage<DeviceEntity.StoredWebPushMessage> manageWebPushMessage(
+            String deviceId, String subscriptionId, String messageId, DeviceEntity.MessageAction action) {
+        return sharding.entityRefFor(DeviceEntity.ENTITY_KEY, deviceId)
+                .ask(replyTo -> new DeviceEntity.ManageWebPushMessage(subscriptionId, messageId, action, replyTo),
+                        askTimeout);
+    }
 }

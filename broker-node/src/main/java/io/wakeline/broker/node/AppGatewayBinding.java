@@ -8,6 +8,9 @@ import io.wakeline.broker.app.AppRegistry;
 import io.wakeline.broker.app.AppRegistrySettings;
 import io.wakeline.broker.app.ShardedAppDirectory;
 import io.wakeline.broker.channel.ChannelToken;
+import io.wakeline.broker.channel.WebPushSubscriptionToken;
+import io.wakeline.broker.device.PushEndpoints;
+import io.wakeline.broker.gateway.webpush.WebPushEndpoints;
 import io.wakeline.broker.device.DeviceEntitySettings;
 import io.wakeline.broker.device.ShardedDeviceDirectory;
 import io.wakeline.broker.gateway.app.AppGateway;
@@ -39,6 +42,22 @@ final class AppGatewayBinding {
 
         Function<ChannelToken, String> channelUris() {
             return uris::uriFor;
+        }
+
+        /** Channel URIs and Web Push endpoints, both under the public base URL. */
+        PushEndpoints pushEndpoints() {
+            WebPushEndpoints webPush = new WebPushEndpoints(settings.publicBaseUrl(), keys.webPushSubscriptionSealer());
+            return new PushEndpoints() {
+                @Override
+                public String channelUri(ChannelToken token) {
+                    return uris.uriFor(token);
+                }
+
+                @Override
+                public String webPushEndpoint(WebPushSubscriptionToken token) {
+                    return webPush.endpointFor(token);
+                }
+            };
         }
 
         AppGatewayBinding bind() throws Exception {

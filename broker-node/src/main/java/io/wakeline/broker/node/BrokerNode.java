@@ -9,7 +9,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import com.typesafe.config.Config;
 import io.wakeline.broker.app.AppDirectory;
-import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.broker.device.DeviceEntitySettings;
 import io.wakeline.broker.gateway.device.DeviceGateway;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +59,7 @@ public final class BrokerNode implements AutoCloseable {
 
         AppGatewayBinding.Prepared app = AppGatewayBinding.prepare(system, config);
         DeviceEntitySettings entitySettings = DeviceEntitySettings.fromConfig(config);
-        Function<ChannelToken, String> channelUris = app.channelUris();
-        DeviceEntity.init(system, entitySettings, channelUris);
+        DeviceEntity.init(system, entitySettings, app.pushEndpoints());
 
         DeviceGatewaySettings deviceSettings = DeviceGatewaySettings.fromConfig(config);
         LinkTable links = new LinkTable();

@@ -170,9 +170,9 @@ class DeviceEntityPolicyTest {
         grantLockScreen(APP, ALL_TASKS);
         link.receiveMessage();
         createChannel(APP, "sw", ControlChannelTriggerResourceType.RequestSoftwareSlot);
-        entity.runCommand(new DeviceEntity.ReportPower(PowerState.ConnectedStandby, null, NOW));
+        entity.runCommand(new DeviceEntity.ReportPower(PowerState.ConnectedStandby, null, null, NOW));
         assertEquals(PowerState.ConnectedStandby, entity.getState().policy().powerState());
-        entity.runCommand(new DeviceEntity.ReportPower(PowerState.Active, null, NOW + 1000));
+        entity.runCommand(new DeviceEntity.ReportPower(PowerState.Active, null, null, NOW + 1000));
         LinkRegistry.Notify reset = link.expectMessageClass(LinkRegistry.Notify.class);
         DeviceNotification.ControlChannelReset details = assertInstanceOf(DeviceNotification.ControlChannelReset.class, reset.notification());
         assertEquals(ControlChannelTriggerResetReason.LowPowerExit, details.resetReason());
@@ -234,7 +234,7 @@ class DeviceEntityPolicyTest {
         attach(DeviceCapabilities.CONNECTED_STANDBY);
         grantLockScreen(APP, ALL_TASKS);
         createChannel(APP, "hw", ControlChannelTriggerResourceType.RequestHardwareSlot);
-        entity.runCommand(new DeviceEntity.ReportPower(null, PowerSource.Mains, NOW));
+        entity.runCommand(new DeviceEntity.ReportPower(null, PowerSource.Mains, null, NOW));
 
         entity.restart();
         var view = entity.<DeviceEntity.DeviceView>runCommand(DeviceEntity.GetDevice::new).reply();

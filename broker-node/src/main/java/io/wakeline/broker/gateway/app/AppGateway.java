@@ -11,14 +11,18 @@ import akka.http.javadsl.server.Route;
 import io.wakeline.broker.app.AppRegistry;
 import io.wakeline.broker.device.DeviceDirectory;
 import io.wakeline.broker.device.DeviceInspector;
+import io.wakeline.broker.gateway.ratelimit.InFlightLimit;
+import io.wakeline.broker.gateway.webpush.MessageResourceSealer;
+import io.wakeline.broker.gateway.webpush.WebPushRequestRules;
+import io.wakeline.broker.gateway.webpush.WebPushRoute;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTPS endpoint app servers talk to: the WNS send route ({@code /w/…}), the OAuth token endpoint
- * ({@code /accesstoken.srf}) and the admin API ({@code /admin/apps}). HTTP/2 is negotiated by ALPN when
+ * The HTTPS endpoint app servers talk to: the WNS send route ({@code /w/…}), the Web Push endpoint
+ * ({@code /wp/…}), the OAuth token endpoint ({@code /accesstoken.srf}) and the admin API ({@code /admin/apps}). HTTP/2 is negotiated by ALPN when
  * {@code akka.http.server.enable-http2 = on}, which the node's configuration sets.
  *
  * <p>Typical wiring in the node's main:
@@ -36,6 +40,7 @@ public final class AppGateway {
     private static final Logger log = LoggerFactory.getLogger(AppGateway.class);
 
     private final WnsSendRoute sendRoute;
+    private final WebPushRoute webPushRoute;
     private final OAuthTokenRoute tokenRoute;
     private final AdminRoute adminRoute;
 
@@ -48,13 +53,19 @@ public final class AppGateway {
                       DeviceDirectory devices, DeviceInspector inspector, BrokerKeys keys, Clock clock) {
         String debugTrace = settings.debugTrace().isBlank() ? debugTraceOf(system.address()) : settings.debugTrace();
         WnsRequestRules rules = new WnsRequestRules(keys.channelTokenSealer(), keys.accessTokenSealer());
-        this.sendRoute = new WnsSendRoute(system, rules, devices, new MessageIds(), debugTrace, settings, clock);
+        InFlightLimit inFlight = new InFlightLimit(settings.limits().maxInFlightSends());
+        MessageIds messageIds = new MessageIds();
+        this.sendRoute = new WnsSendRoute(system, rules, devices, messageIds, debugTrace, settings, clock, inFlight);
+        WebPushRequestRules webPushRules = new WebPushRequestRules(keys.webPushSubscriptionSealer(),
+                settings.publicBaseUrl(), settings.webPush().maxTtl().toSeconds());
+        this.webPushRoute = new WebPushRoute(system, webPushRules, devices, messageIds, settings, clock, inFlight,
+                new MessageResourceSealer(keys.channelTokenKey()));
         this.tokenRoute = new OAuthTokenRoute(system, registry, keys.accessTokenSealer(), settings, clock);
         this.adminRoute = new AdminRoute(system, registry, inspector, new AdminCredential(keys.adminToken()), settings);
     }
 
     public Route createRoute() {
-        return concat(sendRoute.route(), tokenRoute.route(), adminRoute.route());
+        return concat(sendRoute.route(), webPushRoute.route(), tokenRoute.route(), adminRoute.route());
     }
 
     /** Binds {@code route} over HTTPS on the configured host and port. */

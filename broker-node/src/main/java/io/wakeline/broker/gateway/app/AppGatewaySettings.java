@@ -2,6 +2,8 @@ package io.wakeline.broker.gateway.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.wakeline.broker.gateway.ratelimit.SendLimits;
+import io.wakeline.broker.gateway.webpush.WebPushSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -17,6 +19,8 @@ import java.time.Duration;
  * @param accessTokenTtl lifetime of an issued access token (wns-spec 1.11)
  * @param maxFormBytes   largest token-endpoint or admin request body
  * @param drainLimit     bytes of an oversized body still read (and discarded) so its 413 arrives cleanly
+ * @param limits         sender and channel rates, sends in flight
+ * @param webPush        the Web Push endpoint's settings
  */
 public record AppGatewaySettings(
         String host,
@@ -29,7 +33,9 @@ public record AppGatewaySettings(
         Duration accessTokenTtl,
         int maxFormBytes,
         long drainLimit,
-        TlsSettings tls) {
+        TlsSettings tls,
+        SendLimits limits,
+        WebPushSettings webPush) {
 
     public static final String PATH = "wakeline.app-gateway";
 
@@ -50,7 +56,9 @@ public record AppGatewaySettings(
                 c.getDuration("access-token-ttl"),
                 c.getBytes("max-form-bytes").intValue(),
                 c.getBytes("oversize-drain-limit"),
-                TlsSettings.fromConfig(root, publicHost));
+                TlsSettings.fromConfig(root, publicHost),
+                SendLimits.fromConfig(c.getConfig("limits")),
+                WebPushSettings.fromConfig(c.getConfig("web-push")));
     }
 
     private static String stripTrailingSlash(String url) {

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionStage;
  * before the answer goes out, and the sender would see a reset instead of the 413. Past the drain
  * limit the stream is cancelled anyway; such a sender is not owed a tidy answer.
  */
-final class BoundedEntity {
+public final class BoundedEntity {
     private BoundedEntity() {
     }
 
@@ -31,7 +31,7 @@ final class BoundedEntity {
         }
     }
 
-    static CompletionStage<byte[]> read(HttpEntity entity, int maxBytes, long drainLimit, Duration timeout,
+    public static CompletionStage<byte[]> read(HttpEntity entity, int maxBytes, long drainLimit, Duration timeout,
                                         Materializer materializer) {
         if (entity instanceof HttpEntity.Strict strict) {
             return strict.getData().size() > maxBytes
@@ -50,14 +50,14 @@ final class BoundedEntity {
                 });
     }
 
-    static boolean isTooLarge(Throwable failure) {
+    public static boolean isTooLarge(Throwable failure) {
         Throwable cause = unwrap(failure);
         return cause instanceof TooLarge
                 || cause instanceof StreamLimitReachedException
                 || cause instanceof EntityStreamSizeException;
     }
 
-    static Throwable unwrap(Throwable failure) {
+    public static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
         while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();

@@ -3,6 +3,7 @@ package io.wakeline.broker.gateway.app;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.wakeline.broker.channel.ChannelTokenSealer;
+import io.wakeline.broker.channel.WebPushSubscriptionSealer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,7 @@ public final class BrokerKeys {
     private final Path keysDirectory;
     private final ChannelTokenSealer channelTokenSealer;
     private final AccessTokenSealer accessTokenSealer;
+    private final WebPushSubscriptionSealer webPushSubscriptionSealer;
 
     private BrokerKeys(byte[] channelTokenKey, byte[] accessTokenKey, String adminToken, Path keysDirectory) {
         if (Arrays.equals(channelTokenKey, accessTokenKey)) {
@@ -57,6 +59,7 @@ public final class BrokerKeys {
         this.keysDirectory = keysDirectory;
         this.channelTokenSealer = new ChannelTokenSealer(channelTokenKey);
         this.accessTokenSealer = new AccessTokenSealer(accessTokenKey);
+        this.webPushSubscriptionSealer = new WebPushSubscriptionSealer(channelTokenKey);
     }
 
     /** Loads every secret from {@code config}, generating and storing under {@code <data-dir>/keys/} what is unset. */
@@ -91,6 +94,11 @@ public final class BrokerKeys {
 
     public AccessTokenSealer accessTokenSealer() {
         return accessTokenSealer;
+    }
+
+    /** Web Push endpoints are sealed with the channel-token key under their own purpose label. */
+    public WebPushSubscriptionSealer webPushSubscriptionSealer() {
+        return webPushSubscriptionSealer;
     }
 
     @Override

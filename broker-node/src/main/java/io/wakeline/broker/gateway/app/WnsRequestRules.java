@@ -2,7 +2,9 @@ package io.wakeline.broker.gateway.app;
 
 import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.channel.ChannelTokenSealer;
+import io.wakeline.broker.device.PushPriority;
 import io.wakeline.broker.device.RawPush.CachePolicy;
+import io.wakeline.broker.device.WnsType;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,20 +24,23 @@ import java.util.regex.Pattern;
  *   <li>channel token opens, else 404 (2.2: a modified URI is unknown);</li>
  *   <li>token's app is the channel's app, else 403 (1.12, 3.2);</li>
  *   <li>channel not expired, else 410 (4.2, 4.3);</li>
- *   <li>request form: no chunked body (2.4), {@code X-WNS-*} headers well-formed and not repeated, type
- *       supported, content type matches the type (2.1), else 400;</li>
- *   <li>declared length within 1..5000 bytes: 0 is a 400 (4.1, raw body non-empty), more is a 413 — all
- *       before a byte of the body is read; {@link #checkPayload} repeats the bound on what was read.</li>
+ *   <li>request form: no chunked body (2.4), {@code X-WNS-*} headers well-formed and not repeated, type one of
+ *       the four, content type the type's own (2.1: {@code text/xml} for toast, tile and badge,
+ *       {@code application/octet-stream} for raw), every optional header with a documented value, else 400;</li>
+ *   <li>declared length within 1..5000 bytes: 0 is a 400 (4.1, raw body non-empty; an empty XML payload is
+ *       equally meaningless), more is a 413 — all before a byte of the body is read; {@link #checkPayload}
+ *       repeats the bound on what was read.</li>
  * </ol>
+ *
+ * <p>Payloads are not validated: WNS relays them and the client checks them against the type (wns-spec 2.1,
+ * {@code X-WNS-Type} notes), so malformed XML in a toast is accepted and relayed byte-identical.
  */
 public final class WnsRequestRules {
     /** wns-spec 4.1: largest payload of every notification type. */
     public static final int MAX_PAYLOAD_BYTES = 5000;
 
-    static final String RAW = "wns/raw";
-    static final String RAW_CONTENT_TYPE = "application/octet-stream";
-    private static final List<String> LATER_TYPES = List.of("wns/toast", "wns/tile", "wns/badge");
     private static final Pattern TAG_OR_GROUP = Pattern.compile("[A-Za-z0-9]{1,16}");
+    /** Whole seconds; ten digits (over 300 years) is more than any TTL means, and keeps the arithmetic exact. */
     private static final Pattern TTL = Pattern.compile("[0-9]{1,10}");
     private static final String BEARER = "bearer ";
 
@@ -73,8 +78,26 @@ public final class WnsRequestRules {
         }
     }
 
-    /** How an accepted raw notification is to be handled. */
-    public record RawOptions(CachePolicy cachePolicy, boolean requestForStatus) {
+    /**
+     * How an accepted notification is to be handled (wns-spec 2.1, defaults applied).
+     *
+     * @param tag        {@code X-WNS-Tag}, empty when absent
+     * @param group      {@code X-WNS-Group}, empty when absent
+     * @param ttlSeconds {@code X-WNS-TTL}; empty: never expires
+     */
+    public record WnsSendOptions(
+            WnsType type,
+            CachePolicy cachePolicy,
+            boolean requestForStatus,
+            String tag,
+            String group,
+            OptionalLong ttlSeconds,
+            PushPriority priority) {
+
+        /** When the notification stops being deliverable: receipt time plus TTL (wns-spec 4.11). */
+        public long expiresAtMillis(long acceptedAtMillis, long never) {
+            return ttlSeconds.isPresent() ? acceptedAtMillis + ttlSeconds.getAsLong() * 1000 : never;
+        }
     }
 
     /** A refused send: which status, and the {@code X-WNS-Error-Description}. */
@@ -102,7 +125,7 @@ public final class WnsRequestRules {
     }
 
     public sealed interface Decision {
-        record Accepted(ChannelToken channel, RawOptions options) implements Decision {
+        record Accepted(ChannelToken channel, WnsSendOptions options) implements Decision {
         }
 
         record Rejected(Rejection rejection) implements Decision {
@@ -155,25 +178,25 @@ public final class WnsRequestRules {
                 return reject(Rejection.Kind.BAD_REQUEST, "Header " + canonical(name) + " appears more than once");
             }
         }
-        Optional<String> type = head.single("x-wns-type");
-        if (type.isEmpty()) {
+        Optional<String> typeHeader = head.single("x-wns-type");
+        if (typeHeader.isEmpty()) {
             return reject(Rejection.Kind.BAD_REQUEST, "Missing X-WNS-Type header");
         }
-        if (LATER_TYPES.contains(type.get())) {
-            return reject(Rejection.Kind.BAD_REQUEST,
-                    "X-WNS-Type " + type.get() + " is not supported by this broker yet; only wns/raw is");
-        }
-        if (!RAW.equals(type.get())) {
+        Optional<WnsType> knownType = WnsType.ofHeader(typeHeader.get());
+        if (knownType.isEmpty()) {
             return reject(Rejection.Kind.BAD_REQUEST, "Unknown X-WNS-Type; expected wns/toast, wns/tile, wns/badge or wns/raw");
         }
-        if (head.contentType().map(ct -> !ct.equalsIgnoreCase(RAW_CONTENT_TYPE)).orElse(true)) {
-            return reject(Rejection.Kind.BAD_REQUEST, "Content-Type must be application/octet-stream for wns/raw");
+        WnsType type = knownType.get();
+        if (head.contentType().map(ct -> !ct.equalsIgnoreCase(type.contentType())).orElse(true)) {
+            return reject(Rejection.Kind.BAD_REQUEST, "Content-Type must be " + type.contentType() + " for " + type.headerValue());
         }
 
         CachePolicy cachePolicy;
         Optional<String> cache = head.single("x-wns-cache-policy").map(v -> v.toLowerCase(Locale.ROOT));
-        if (cache.isEmpty() || cache.get().equals("no-cache")) {
-            cachePolicy = CachePolicy.NO_CACHE; // wns-spec 2.1: raw defaults to no-cache
+        if (cache.isEmpty()) {
+            cachePolicy = type.defaultCachePolicy(); // wns-spec 2.1: tile and badge cache, raw no-cache
+        } else if (cache.get().equals("no-cache")) {
+            cachePolicy = CachePolicy.NO_CACHE;
         } else if (cache.get().equals("cache")) {
             cachePolicy = CachePolicy.CACHE;
         } else {
@@ -184,9 +207,33 @@ public final class WnsRequestRules {
         if (requestForStatus == Flag.MALFORMED) {
             return reject(Rejection.Kind.BAD_REQUEST, "X-WNS-RequestForStatus must be true or false");
         }
-        Optional<String> rejectedOptional = checkOptionalHeaders(head);
-        if (rejectedOptional.isPresent()) {
-            return reject(Rejection.Kind.BAD_REQUEST, rejectedOptional.get());
+        Optional<String> ttl = head.single("x-wns-ttl");
+        if (ttl.map(v -> !TTL.matcher(v).matches()).orElse(false)) {
+            return reject(Rejection.Kind.BAD_REQUEST, "X-WNS-TTL must be a whole number of seconds (at most 10 digits)");
+        }
+        Optional<String> priorityHeader = head.single("x-wns-priority");
+        Optional<PushPriority> priority = priorityHeader.flatMap(PushPriority::ofHeader);
+        if (priorityHeader.isPresent() && priority.isEmpty()) {
+            return reject(Rejection.Kind.BAD_REQUEST, "X-WNS-PRIORITY must be 1, 2, 3 or 4");
+        }
+        Optional<String> tag = head.single("x-wns-tag");
+        if (tag.map(v -> !TAG_OR_GROUP.matcher(v).matches()).orElse(false)) {
+            return reject(Rejection.Kind.BAD_REQUEST, "X-WNS-Tag must be 1 to 16 alphanumeric characters");
+        }
+        Optional<String> group = head.single("x-wns-group");
+        if (group.map(v -> !TAG_OR_GROUP.matcher(v).matches()).orElse(false)) {
+            return reject(Rejection.Kind.BAD_REQUEST, "X-WNS-Group must be 1 to 16 alphanumeric characters");
+        }
+        Flag suppressPopup = Flag.of(head.single("x-wns-suppresspopup"));
+        if (suppressPopup == Flag.MALFORMED) {
+            return reject(Rejection.Kind.BAD_REQUEST, "X-WNS-SuppressPopup must be true or false");
+        }
+        if (suppressPopup == Flag.TRUE) {
+            // wns-spec 2.1: Windows Phone only; on a Windows channel the notification is dropped with an error
+            return reject(Rejection.Kind.BAD_REQUEST, "X-WNS-SuppressPopup is for Windows Phone channels only");
+        }
+        if (head.single("x-wns-match").isPresent()) {
+            return reject(Rejection.Kind.BAD_REQUEST, "X-WNS-Match is only valid on DELETE to a Windows Phone channel");
         }
 
         if (head.contentLength().isPresent()) {
@@ -195,44 +242,20 @@ public final class WnsRequestRules {
                 return new Decision.Rejected(size.get());
             }
         }
-        return new Decision.Accepted(channel, new RawOptions(cachePolicy, requestForStatus == Flag.TRUE));
+        return new Decision.Accepted(channel, new WnsSendOptions(type, cachePolicy, requestForStatus == Flag.TRUE,
+                tag.orElse(""), group.orElse(""),
+                ttl.map(v -> OptionalLong.of(Long.parseLong(v))).orElse(OptionalLong.empty()),
+                priority.orElse(type.defaultPriority())));
     }
 
     /** The size rule on the body actually read (or declared): non-empty, at most {@value #MAX_PAYLOAD_BYTES} bytes. */
     public Optional<Rejection> checkPayload(long bytes) {
         if (bytes <= 0) {
-            return Optional.of(new Rejection(Rejection.Kind.BAD_REQUEST, "A raw notification must not be empty"));
+            return Optional.of(new Rejection(Rejection.Kind.BAD_REQUEST, "A notification payload must not be empty"));
         }
         if (bytes > MAX_PAYLOAD_BYTES) {
             return Optional.of(new Rejection(Rejection.Kind.PAYLOAD_TOO_LARGE,
                     "Payload exceeds " + MAX_PAYLOAD_BYTES + " bytes"));
-        }
-        return Optional.empty();
-    }
-
-    /** Headers that do not change raw delivery here but must be well-formed when present (wns-spec 2.1). */
-    private static Optional<String> checkOptionalHeaders(Head head) {
-        if (head.single("x-wns-ttl").map(v -> !TTL.matcher(v).matches()).orElse(false)) {
-            return Optional.of("X-WNS-TTL must be a number of seconds");
-        }
-        if (head.single("x-wns-priority").map(v -> !v.matches("[1-4]")).orElse(false)) {
-            return Optional.of("X-WNS-PRIORITY must be 1, 2, 3 or 4");
-        }
-        if (head.single("x-wns-tag").map(v -> !TAG_OR_GROUP.matcher(v).matches()).orElse(false)) {
-            return Optional.of("X-WNS-Tag must be 1 to 16 alphanumeric characters");
-        }
-        if (head.single("x-wns-group").map(v -> !TAG_OR_GROUP.matcher(v).matches()).orElse(false)) {
-            return Optional.of("X-WNS-Group must be 1 to 16 alphanumeric characters");
-        }
-        Flag suppressPopup = Flag.of(head.single("x-wns-suppresspopup"));
-        if (suppressPopup == Flag.MALFORMED) {
-            return Optional.of("X-WNS-SuppressPopup must be true or false");
-        }
-        if (suppressPopup == Flag.TRUE) {
-            return Optional.of("X-WNS-SuppressPopup is for Windows Phone channels only");
-        }
-        if (head.single("x-wns-match").isPresent()) {
-            return Optional.of("X-WNS-Match is only valid on DELETE to a Windows Phone channel");
         }
         return Optional.empty();
     }

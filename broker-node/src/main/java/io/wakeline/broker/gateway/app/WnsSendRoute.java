@@ -25,10 +25,15 @@ import akka.http.javadsl.model.headers.RetryAfter;
 import akka.http.javadsl.model.headers.WWWAuthenticate;
 import akka.http.javadsl.server.Route;
 import io.wakeline.broker.device.DeviceDirectory;
-import io.wakeline.broker.device.RawPush;
-import io.wakeline.broker.device.RawPushOutcome;
+import io.wakeline.broker.device.Push;
+import io.wakeline.broker.device.PushOutcome;
+import io.wakeline.broker.device.WnsPush;
 import io.wakeline.broker.gateway.app.WnsRequestRules.Decision;
+import io.wakeline.broker.gateway.ratelimit.InFlightLimit;
+import io.wakeline.broker.gateway.ratelimit.KeyedRateLimiter;
+import io.wakeline.broker.gateway.ratelimit.TokenBucket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,10 +47,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /w/<sealed channel token>}: the WNS send endpoint for raw notifications (wns-spec 2–4).
- * {@link WnsRequestRules} decides; this class reads the request, asks the device side, and writes the
- * answer with the headers every WNS response carries ({@code X-WNS-Msg-ID}, {@code X-WNS-Debug-Trace},
- * {@code MS-CV}). Bodies are empty ({@code Content-Length: 0}).
+ * {@code POST /w/<sealed channel token>}: the WNS send endpoint for toast, tile, badge and raw notifications
+ * (wns-spec 2–4). {@link WnsRequestRules} decides on the request; then the sender's rate (406), the channel's
+ * rate ({@code channelthrottled}) and the node's sends in flight (503) are checked; then the body is read and
+ * the device side asked. Every answer carries {@code X-WNS-Msg-ID}, {@code X-WNS-Debug-Trace} and {@code MS-CV};
+ * bodies are empty ({@code Content-Length: 0}).
  */
 public final class WnsSendRoute {
     private static final Logger log = LoggerFactory.getLogger(WnsSendRoute.class);
@@ -58,9 +64,12 @@ public final class WnsSendRoute {
     private final String debugTrace;
     private final AppGatewaySettings settings;
     private final Clock clock;
+    private final KeyedRateLimiter senderLimiter;
+    private final KeyedRateLimiter channelLimiter;
+    private final InFlightLimit inFlight;
 
     public WnsSendRoute(ActorSystem<?> system, WnsRequestRules rules, DeviceDirectory devices, MessageIds messageIds,
-                        String debugTrace, AppGatewaySettings settings, Clock clock) {
+                        String debugTrace, AppGatewaySettings settings, Clock clock, InFlightLimit inFlight) {
         this.materializer = Materializer.matFromSystem(system);
         this.rules = rules;
         this.devices = devices;
@@ -68,6 +77,9 @@ public final class WnsSendRoute {
         this.debugTrace = debugTrace;
         this.settings = settings;
         this.clock = clock;
+        this.senderLimiter = KeyedRateLimiter.systemClock(settings.limits().sender(), settings.limits().maxTrackedKeys());
+        this.channelLimiter = KeyedRateLimiter.systemClock(settings.limits().channel(), settings.limits().maxTrackedKeys());
+        this.inFlight = inFlight;
     }
 
     public Route route() {
@@ -92,17 +104,30 @@ public final class WnsSendRoute {
                 return answer(WnsAnswer.rejected(rejected.rejection()), msgId, correlationVector);
             }
             Decision.Accepted accepted = (Decision.Accepted) decision;
-            return BoundedEntity.read(request.entity(), WnsRequestRules.MAX_PAYLOAD_BYTES, settings.drainLimit(),
-                            settings.bodyTimeout(), materializer)
-                    .handle((payload, readFailure) -> {
-                        if (readFailure != null) {
-                            return CompletableFuture.completedFuture(bodyUnreadable(readFailure, msgId));
-                        }
-                        return rules.checkPayload(payload.length)
-                                .map(rejection -> CompletableFuture.completedFuture(WnsAnswer.rejected(rejection)))
-                                .orElseGet(() -> push(accepted, payload, msgId, now));
-                    })
-                    .thenCompose(stage -> stage)
+            var channel = accepted.channel();
+            if (senderLimiter.tryTake(channel.appId()) instanceof TokenBucket.Admission.Limited limited) {
+                log.debug("WNS sender throttled msgId={} appId={}", msgId, channel.appId());
+                return answer(WnsAnswer.senderThrottled(Duration.ofSeconds(limited.retryAfterSeconds())), msgId,
+                        correlationVector);
+            }
+            String channelKey = channel.deviceId() + "\n" + channel.appId() + "\n" + channel.channelId();
+            if (channelLimiter.tryTake(channelKey) instanceof TokenBucket.Admission.Limited limited) {
+                log.debug("WNS channel throttled msgId={} deviceId={} appId={}", msgId, channel.deviceId(), channel.appId());
+                return answer(WnsAnswer.channelThrottled(Duration.ofSeconds(limited.retryAfterSeconds())), msgId,
+                        correlationVector);
+            }
+            if (!inFlight.tryAcquire()) {
+                log.warn("WNS send refused, node overloaded msgId={} inFlight={}", msgId, inFlight.inFlight());
+                return answer(WnsAnswer.overloaded(settings.retryAfter()), msgId, correlationVector);
+            }
+            CompletionStage<WnsAnswer> answered;
+            try {
+                answered = readAndDeliver(request, accepted, msgId, now);
+            } catch (RuntimeException e) {
+                inFlight.release();
+                throw e;
+            }
+            return answered.whenComplete((answer, failure) -> inFlight.release())
                     .thenApply(answer -> render(answer, msgId, correlationVector));
         } catch (RuntimeException e) {
             log.error("WNS send failed msgId={}", msgId, e);
@@ -110,13 +135,30 @@ public final class WnsSendRoute {
         }
     }
 
+    private CompletionStage<WnsAnswer> readAndDeliver(HttpRequest request, Decision.Accepted accepted, String msgId,
+                                                      long now) {
+        return BoundedEntity.read(request.entity(), WnsRequestRules.MAX_PAYLOAD_BYTES, settings.drainLimit(),
+                        settings.bodyTimeout(), materializer)
+                .handle((payload, readFailure) -> {
+                    if (readFailure != null) {
+                        return CompletableFuture.completedFuture(bodyUnreadable(readFailure, msgId));
+                    }
+                    return rules.checkPayload(payload.length)
+                            .map(rejection -> CompletableFuture.completedFuture(WnsAnswer.rejected(rejection)))
+                            .orElseGet(() -> push(accepted, payload, msgId, now));
+                })
+                .thenCompose(stage -> stage);
+    }
+
     private CompletableFuture<WnsAnswer> push(Decision.Accepted accepted, byte[] payload, String msgId, long now) {
         var channel = accepted.channel();
-        RawPush push = new RawPush(channel.deviceId(), channel.appId(), channel.channelId(), payload,
-                accepted.options().cachePolicy(), msgId, now);
-        CompletableFuture<RawPushOutcome> outcome = new CompletableFuture<>();
+        var options = accepted.options();
+        WnsPush push = new WnsPush(channel.deviceId(), channel.appId(), channel.channelId(), options.type(), payload,
+                options.cachePolicy(), options.tag(), options.group(), options.priority(),
+                options.expiresAtMillis(now, Push.NEVER), msgId, now);
+        CompletableFuture<PushOutcome> outcome = new CompletableFuture<>();
         try {
-            devices.pushRaw(push).whenComplete((o, e) -> {
+            devices.deliver(push).whenComplete((o, e) -> {
                 if (e != null) {
                     outcome.completeExceptionally(e);
                 } else {
@@ -193,6 +235,8 @@ public final class WnsSendRoute {
         answer.errorDescription().ifPresent(description ->
                 headers.add(RawHeader.create("X-WNS-Error-Description", description)));
         answer.retryAfter().ifPresent(delay -> headers.add(RetryAfter.create(Math.max(1L, delay.toSeconds()))));
+        answer.continueAfter().ifPresent(delay ->
+                headers.add(RawHeader.create("X-WNS-CONTINUE-AFTER", String.valueOf(Math.max(1L, delay.toSeconds())))));
         if (answer.httpStatus() == StatusCodes.METHOD_NOT_ALLOWED.intValue()) {
             headers.add(Allow.create(HttpMethods.POST));
         }

@@ -36,6 +36,16 @@ import io.wakeline.protocol.v1.Hello;
 import io.wakeline.protocol.v1.Notification;
 import io.wakeline.protocol.v1.Pong;
 import io.wakeline.protocol.v1.Welcome;
+import io.wakeline.broker.device.policy.PowerSource;
+import io.wakeline.broker.device.policy.PowerState;
+import io.wakeline.broker.device.push.EnergySaver;
+import io.wakeline.protocol.v1.ChannelClose;
+import io.wakeline.protocol.v1.ChannelClosed;
+import io.wakeline.protocol.v1.PowerReport;
+import io.wakeline.protocol.v1.WebPushNotification;
+import io.wakeline.protocol.v1.WebPushSubscribe;
+import io.wakeline.protocol.v1.WebPushSubscription;
+import io.wakeline.protocol.v1.WebPushUnsubscribe;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +59,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
     private static final Logger log = LoggerFactory.getLogger(DeviceSession.class);
 
     private enum Phase { AWAIT_HELLO, AWAIT_AUTHENTICATE, ATTACHING, READY, CLOSING }
+
+    private static final int MAX_WEB_PUSH_APP_ID_LENGTH = 256;
+    private static final int UNCOMPRESSED_P256_KEY_BYTES = 65;
 
     private final SessionContext shared;
     private Channel channel;
@@ -229,6 +242,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
             case LOCK_SCREEN_REQUEST, LOCK_SCREEN_CONSENT, LOCK_SCREEN_CHANGE, CONTROL_CHANNEL_REQUEST, POWER_REPORT,
                     APP_STATE_REPORT, TRIGGER_REGISTRATION, BACKGROUND_TASK_REQUEST, BACKGROUND_TASK_REPORT,
                     CONTROL_CHANNEL_RESET -> onDeviceModel(envelope);
+            case CHANNEL_CLOSE -> onChannelClose(envelope.getChannelClose());
+            case WEB_PUSH_SUBSCRIBE -> onWebPushSubscribe(envelope.getWebPushSubscribe());
+            case WEB_PUSH_UNSUBSCRIBE -> onWebPushUnsubscribe(envelope.getWebPushUnsubscribe());
             default -> reject(ErrorCode.UNEXPECTED_MESSAGE, envelope.getBodyCase() + " is not sent by devices", 0);
         }
     }
@@ -287,7 +303,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
             case POWER_REPORT -> {
                 PowerReport report = envelope.getPowerReport();
                 entity().tell(new DeviceEntity.ReportPower(DeviceModelFrames.powerState(report.getPowerState()).orElse(null),
-                        DeviceModelFrames.powerSource(report.getPowerSource()).orElse(null), System.currentTimeMillis()));
+                        DeviceModelFrames.powerSource(report.getPowerSource()).orElse(null), report.getBatterySaver(),
+                        System.currentTimeMillis()));
             }
             case APP_STATE_REPORT -> {
                 AppStateReport report = envelope.getAppStateReport();
@@ -378,6 +395,79 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
         if (error.getFatal()) {
             channel.close();
         }
+    }
+
+    // ---- power reports, channel close, Web Push subscriptions (docs/protocol.md §8, §14) --------------
+
+    private void onChannelClose(ChannelClose close) {
+        int requestId = close.getRequestId();
+        entity().<DeviceEntity.ChannelsClosedReply>ask(replyTo -> new DeviceEntity.CloseChannel(close.getAppId(),
+                        close.getChannelId(), System.currentTimeMillis(), replyTo), shared.askTimeout())
+                .whenComplete((closed, failure) -> channel.eventLoop().execute(() -> {
+                    if (failure != null) {
+                        reject(ErrorCode.INTERNAL, "channel could not be closed; retry later", requestId);
+                    } else {
+                        send(Envelope.newBuilder().setChannelClosed(ChannelClosed.newBuilder()
+                                .setRequestId(requestId)
+                                .setAppId(closed.appId())
+                                .addAllClosedChannelIds(closed.closedChannelIds())).build());
+                    }
+                }));
+    }
+
+    private void onWebPushSubscribe(WebPushSubscribe subscribe) {
+        int requestId = subscribe.getRequestId();
+        String appId = subscribe.getAppId();
+        byte[] key = subscribe.getApplicationServerKey().toByteArray();
+        if (appId.isEmpty() || appId.length() > MAX_WEB_PUSH_APP_ID_LENGTH) {
+            reject(ErrorCode.INVALID_REQUEST, "app_id must be 1.." + MAX_WEB_PUSH_APP_ID_LENGTH + " characters", requestId);
+            return;
+        }
+        if (key.length != 0 && (key.length != UNCOMPRESSED_P256_KEY_BYTES || key[0] != 0x04)) {
+            reject(ErrorCode.INVALID_REQUEST,
+                    "application_server_key must be empty or a 65-byte uncompressed P-256 point", requestId);
+            return;
+        }
+        entity().<DeviceEntity.WebPushSubscribed>ask(replyTo -> new DeviceEntity.SubscribeWebPush(appId, key,
+                        System.currentTimeMillis(), replyTo), shared.askTimeout())
+                .whenComplete((subscribed, failure) -> channel.eventLoop().execute(() -> {
+                    if (failure != null) {
+                        reject(ErrorCode.INTERNAL, "subscription could not be created; retry later", requestId);
+                    } else {
+                        send(Envelope.newBuilder().setWebPushSubscription(WebPushSubscription.newBuilder()
+                                .setRequestId(requestId)
+                                .setAppId(subscribed.appId())
+                                .setEndpoint(subscribed.endpoint())
+                                .setExpiresAtMillis(subscribed.expiresAtMillis())
+                                .setSubscriptionId(subscribed.subscriptionId())).build());
+                    }
+                }));
+    }
+
+    private void onWebPushUnsubscribe(WebPushUnsubscribe unsubscribe) {
+        entity().tell(new DeviceEntity.UnsubscribeWebPush(unsubscribe.getSubscriptionId(), System.currentTimeMillis()));
+    }
+
+    @Override
+    public void deliverWebPush(LinkRegistry.DeliverWebPush delivery) {
+        channel.eventLoop().execute(() -> {
+            if (phase != Phase.READY) {
+                return;
+            }
+            if (!channel.isWritable()) {
+                shared.metrics().notificationsDroppedSlowLink.increment();
+                return;
+            }
+            shared.metrics().notificationsWritten.increment();
+            send(Envelope.newBuilder().setWebPushNotification(WebPushNotification.newBuilder()
+                    .setDeliveryId(nextDeliveryId++)
+                    .setAppId(delivery.appId())
+                    .setSubscriptionId(delivery.subscriptionId())
+                    .setPayload(ByteString.copyFrom(delivery.payload()))
+                    .setContentEncoding(delivery.contentEncoding())
+                    .setMessageId(delivery.messageId())
+                    .setSentAtMillis(delivery.sentAtMillis())).build());
+        });
     }
 
     // ---- LinkEndpoint (called from link registry actors) ------------------------------------------

@@ -39,6 +39,17 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
     public record Notify(long linkId, DeviceNotification notification) implements Command {
     }
 
+    /** A Web Push message for the device on link {@code linkId} (RFC 8030 §6). */
+    public record DeliverWebPush(
+            long linkId,
+            String appId,
+            String subscriptionId,
+            byte[] payload,
+            String contentEncoding,
+            String messageId,
+            long sentAtMillis) implements Command {
+    }
+
     /** The device attached through a newer link; {@code linkId} must go away. */
     public record Replaced(long linkId) implements Command {
     }
@@ -67,6 +78,7 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Deliver.class, this::onDeliver)
+                .onMessage(DeliverWebPush.class, this::onDeliverWebPush)
                 .onMessage(Replaced.class, this::onReplaced)
                 .onMessage(Notify.class, this::onNotify)
                 .build();
@@ -87,6 +99,16 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
         LinkEndpoint link = links.get(notify.linkId());
         if (link != null) {
             link.notify(notify.notification());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onDeliverWebPush(DeliverWebPush delivery) {
+        LinkEndpoint link = links.get(delivery.linkId());
+        if (link == null) {
+            getContext().getLog().debug("link gone before delivery linkId={} msgId={}", delivery.linkId(), delivery.messageId());
+        } else {
+            link.deliverWebPush(delivery);
         }
         return this;
     }

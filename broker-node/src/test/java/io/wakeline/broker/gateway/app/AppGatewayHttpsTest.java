@@ -19,8 +19,11 @@ import io.wakeline.broker.device.DeviceDirectory;
 import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.broker.device.DeviceInspector;
 import io.wakeline.broker.device.policy.DevicePolicyState;
+import io.wakeline.broker.device.Push;
+import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.device.RawPush;
 import io.wakeline.broker.device.RawPushOutcome;
+import io.wakeline.broker.device.WnsPush;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -81,7 +84,7 @@ class AppGatewayHttpsTest {
 
     /** Answers by channel id, and remembers what it was given. */
     static final class FakeDevices implements DeviceDirectory, DeviceInspector {
-        final Map<String, RawPush> lastPushByChannel = new ConcurrentHashMap<>();
+        final Map<String, WnsPush> lastPushByChannel = new ConcurrentHashMap<>();
 
         @Override
         public CompletionStage<Optional<DeviceEntity.DeviceView>> inspect(String deviceId) {
@@ -95,17 +98,30 @@ class AppGatewayHttpsTest {
 
         @Override
         public CompletionStage<RawPushOutcome> pushRaw(RawPush push) {
-            lastPushByChannel.put(push.channelId(), push);
-            return switch (push.channelId()) {
-                case "delivered" -> CompletableFuture.completedFuture(new RawPushOutcome.Delivered(DeviceConnectionStatus.CONNECTED));
-                case "cached" -> CompletableFuture.completedFuture(new RawPushOutcome.Cached(DeviceConnectionStatus.DISCONNECTED));
+            return CompletableFuture.failedFuture(new IllegalStateException("the gateway sends through deliver(Push)"));
+        }
+
+        @Override
+        public CompletionStage<PushOutcome> deliver(Push push) {
+            WnsPush wns = (WnsPush) push;
+            lastPushByChannel.put(wns.channelId(), wns);
+            return switch (wns.channelId()) {
+                case "delivered" -> CompletableFuture.completedFuture(new PushOutcome.Delivered(DeviceConnectionStatus.CONNECTED));
+                case "cached" -> CompletableFuture.completedFuture(
+                        new PushOutcome.Stored(DeviceConnectionStatus.DISCONNECTED, PushOutcome.StoreReason.OFFLINE));
                 case "dropped" -> CompletableFuture.completedFuture(
-                        new RawPushOutcome.Dropped(DeviceConnectionStatus.TEMP_DISCONNECTED, "app not in foreground"));
-                case "unknown" -> CompletableFuture.completedFuture(new RawPushOutcome.ChannelUnknown());
-                case "closed" -> CompletableFuture.completedFuture(new RawPushOutcome.ChannelClosed());
+                        new PushOutcome.Dropped(DeviceConnectionStatus.TEMP_DISCONNECTED, "app not in foreground"));
+                case "unknown" -> CompletableFuture.completedFuture(new PushOutcome.TargetUnknown());
+                case "closed" -> CompletableFuture.completedFuture(new PushOutcome.TargetClosed());
                 case "hang" -> new CompletableFuture<>();
                 default -> CompletableFuture.failedFuture(new IllegalStateException("device side broke"));
             };
+        }
+
+        @Override
+        public CompletionStage<DeviceEntity.StoredWebPushMessage> manageWebPushMessage(String deviceId,
+                String subscriptionId, String messageId, DeviceEntity.MessageAction action) {
+            return CompletableFuture.completedFuture(new DeviceEntity.StoredWebPushMessage(false));
         }
     }
 
@@ -308,7 +324,7 @@ class AppGatewayHttpsTest {
         assertTrue(response.headers().firstValue("X-WNS-DeviceConnectionStatus").isEmpty());
         assertTrue(response.headers().firstValue("X-WNS-Error-Description").isEmpty());
 
-        RawPush push = devices.lastPushByChannel.get("delivered");
+        WnsPush push = devices.lastPushByChannel.get("delivered");
         assertArrayEquals(payload, push.payload());
         assertEquals("device-42", push.deviceId());
         assertEquals(APP_A, push.appId());
@@ -387,12 +403,13 @@ class AppGatewayHttpsTest {
     }
 
     @Test
-    void toastTileAndBadgeAre400NotSupportedYet() throws Exception {
+    void toastTileAndBadgeAreAcceptedAsTextXml() throws Exception {
         for (String type : List.of("wns/toast", "wns/tile", "wns/badge")) {
             HttpResponse<String> response = send(rawSend(channelUri(APP_A, "delivered"), tokenA,
                     BodyPublishers.ofString("<toast/>")).setHeader("X-WNS-Type", type).setHeader("Content-Type", "text/xml").build());
-            assertRejected(400, response);
-            assertTrue(response.headers().firstValue("X-WNS-Error-Description").orElseThrow().contains("not supported"));
+            assertEquals(200, response.statusCode());
+            assertStatus("received", response);
+            assertEquals(type, devices.lastPushByChannel.get("delivered").type().headerValue());
         }
     }
 

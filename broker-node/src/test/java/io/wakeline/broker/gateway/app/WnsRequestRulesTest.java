@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.channel.ChannelTokenSealer;
+import io.wakeline.broker.device.PushPriority;
 import io.wakeline.broker.device.RawPush.CachePolicy;
+import io.wakeline.broker.device.WnsType;
 import io.wakeline.broker.gateway.app.WnsRequestRules.Decision;
 import io.wakeline.broker.gateway.app.WnsRequestRules.Head;
 import io.wakeline.broker.gateway.app.WnsRequestRules.Rejection.Kind;
@@ -186,13 +188,49 @@ class WnsRequestRulesTest {
     }
 
     @Test
-    void toastTileAndBadgeAre400UntilTheNextMilestone() {
-        for (String type : List.of("wns/toast", "wns/tile", "wns/badge")) {
-            Request request = new Request().header("x-wns-type", type);
+    void toastTileAndBadgeAreAcceptedAsTextXmlWithTheirDefaults() {
+        Map<String, WnsType> types = Map.of("wns/toast", WnsType.TOAST, "wns/tile", WnsType.TILE, "wns/badge", WnsType.BADGE);
+        for (var type : types.entrySet()) {
+            Request request = new Request().header("x-wns-type", type.getKey());
             request.contentType = Optional.of("text/xml");
-            var rejected = assertInstanceOf(Decision.Rejected.class, request.check());
-            assertEquals(Kind.BAD_REQUEST, rejected.rejection().kind());
-            assertTrue(rejected.rejection().description().contains("not supported"), rejected.rejection().description());
+            var accepted = assertInstanceOf(Decision.Accepted.class, request.check());
+            assertEquals(type.getValue(), accepted.options().type());
+            // wns-spec 2.1: toast priority 1, tile and badge 2; tile and badge cache by default
+            assertEquals(type.getValue() == WnsType.TOAST ? PushPriority.HIGH : PushPriority.MEDIUM, accepted.options().priority());
+            assertEquals(CachePolicy.CACHE, accepted.options().cachePolicy());
+            assertTrue(accepted.options().ttlSeconds().isEmpty());
+        }
+    }
+
+    @Test
+    void xmlTypesRefuseOctetStreamAndRawRefusesXml() {
+        for (String type : List.of("wns/toast", "wns/tile", "wns/badge")) {
+            Request request = new Request().header("x-wns-type", type); // application/octet-stream
+            assertRejected(Kind.BAD_REQUEST, request.check());
+        }
+    }
+
+    @Test
+    void rawDefaultsToPriority3AndOptionalHeadersAreCarried() {
+        var raw = assertInstanceOf(Decision.Accepted.class, new Request().check());
+        assertEquals(PushPriority.LOW, raw.options().priority());
+        var tuned = assertInstanceOf(Decision.Accepted.class, new Request().header("x-wns-priority", "4")
+                .header("x-wns-ttl", "60").header("x-wns-tag", "T1").header("x-wns-group", "G1").check());
+        assertEquals(PushPriority.VERY_LOW, tuned.options().priority());
+        assertEquals(60, tuned.options().ttlSeconds().getAsLong());
+        assertEquals(NOW + 60_000, tuned.options().expiresAtMillis(NOW, Long.MAX_VALUE));
+        assertEquals("T1", tuned.options().tag());
+        assertEquals("G1", tuned.options().group());
+    }
+
+    @Test
+    void absurdHeaderValuesAre400() {
+        for (String[] header : new String[][] {
+                {"x-wns-ttl", "99999999999"}, {"x-wns-ttl", "1e9"}, {"x-wns-ttl", ""}, {"x-wns-ttl", "+5"},
+                {"x-wns-priority", "0"}, {"x-wns-priority", "01"}, {"x-wns-priority", "high"},
+                {"x-wns-tag", "x".repeat(100_000)}, {"x-wns-tag", "é"}, {"x-wns-group", ""},
+                {"x-wns-cache-policy", "cache, no-cache"}, {"x-wns-requestforstatus", "1"}}) {
+            assertRejected(Kind.BAD_REQUEST, new Request().header(header[0], header[1]).check());
         }
     }
 

@@ -1,0 +1,41 @@
+package io.wakeline.broker.device;
+
+/**
+ * A Web Push message (RFC 8030 §5) for one subscription. The payload is relayed byte-identical with its
+ * {@code Content-Encoding} (RFC 8291 §4); {@code Urgency} and {@code Topic} steer delivery and are never
+ * forwarded to the device.
+ *
+ * @param contentEncoding  {@code aes128gcm}, or empty for a message without payload
+ * @param ttlSeconds       the accepted {@code TTL}; 0 means deliver only to a device connected now (RFC 8030 §5.2)
+ * @param topic            empty when absent; a newer message with the same topic replaces an undelivered one
+ * @param receiptRequested the sender asked for {@code Prefer: respond-async}
+ */
+public record WebPushMessage(
+        String deviceId,
+        String appId,
+        String subscriptionId,
+        byte[] payload,
+        String contentEncoding,
+        long ttlSeconds,
+        WebPushUrgency urgency,
+        String topic,
+        boolean receiptRequested,
+        String messageId,
+        long acceptedAtMillis) implements Push {
+
+    @Override
+    public long expiresAtMillis() {
+        long ttlMillis = ttlSeconds >= (Long.MAX_VALUE - acceptedAtMillis) / 1000 ? Long.MAX_VALUE - acceptedAtMillis
+                : ttlSeconds * 1000;
+        return acceptedAtMillis + ttlMillis;
+    }
+
+    @Override
+    public PushPriority priority() {
+        return urgency.priority();
+    }
+
+    public boolean hasTopic() {
+        return !topic.isEmpty();
+    }
+}

@@ -1,0 +1,265 @@
+package io.wakeline.broker.gateway.webpush;
+
+import io.wakeline.broker.channel.WebPushSubscriptionSealer;
+import io.wakeline.broker.channel.WebPushSubscriptionToken;
+import io.wakeline.broker.device.WebPushUrgency;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * Which Web Push sends (RFC 8030 §5, RFC 8292) are accepted, and how the others are answered. Plain Java: the
+ * route hands in what it read and turns the decision into a response.
+ *
+ * <p>Order of the checks, first failure wins:
+ * <ol>
+ *   <li>method is POST, else 405;</li>
+ *   <li>the push resource's token opens, else 404; it has not expired, else "gone" (410 or 404, configured —
+ *       RFC 8030 §7.3, wns-spec 9.10);</li>
+ *   <li>VAPID (RFC 8292 §4.2): a restricted subscription without credentials is 401, with invalid ones or another
+ *       key 403; an unrestricted one accepts no credentials but refuses invalid ones (403);</li>
+ *   <li>{@code TTL} present as {@code 1*DIGIT} (§5.2), {@code Urgency} one known value (§5.3), {@code Topic} at most
+ *       32 base64url characters (§5.4), {@code Push-Receipt} one of ours, {@code Content-Encoding} exactly
+ *       {@code aes128gcm} when there is a payload (RFC 8291 §4), else 400;</li>
+ *   <li>declared length at most 4096 bytes, else 413 (§7.2: never for 4096 or less).</li>
+ * </ol>
+ * A TTL above {@code maxTtl} is shortened to it; values past 2^31 count as 2^31 (§5.2).
+ */
+public final class WebPushRequestRules {
+    /** RFC 8030 §7.2: a push service must accept bodies up to this size, and may refuse larger ones. */
+    public static final int MAX_PAYLOAD_BYTES = 4096;
+    /** RFC 8030 §5.2: TTL values beyond what the service can represent count as 2^31. */
+    static final long LARGEST_TTL = 1L << 31;
+    static final String AES128GCM = "aes128gcm";
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    /** RFC 8188 header: salt(16) rs(4) idlen(1) keyid(idlen). */
+    private static final int AES128GCM_KEYID_OFFSET = 21;
+    static final String RECEIPT_PATH_SEGMENT = "r";
+
+    private final WebPushSubscriptionSealer subscriptions;
+    private final String origin;
+    private final long maxTtlSeconds;
+
+    /**
+     * @param origin this service's origin ({@code https://host[:port]}): VAPID {@code aud} must name it
+     */
+    public WebPushRequestRules(WebPushSubscriptionSealer subscriptions, String origin, long maxTtlSeconds) {
+        this.subscriptions = subscriptions;
+        this.origin = origin;
+        this.maxTtlSeconds = Math.min(maxTtlSeconds, LARGEST_TTL);
+    }
+
+    /**
+     * What the route knows before reading the body.
+     *
+     * @param headers request headers by lower-case name (all values, in order)
+     */
+    public record Head(String method, String sealedSubscription, Map<String, List<String>> headers,
+                       OptionalLong contentLength) {
+
+        Optional<String> single(String lowerCaseName) {
+            List<String> values = headers.getOrDefault(lowerCaseName, List.of());
+            return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0).trim());
+        }
+
+        boolean repeated(String lowerCaseName) {
+            return headers.getOrDefault(lowerCaseName, List.of()).size() > 1;
+        }
+    }
+
+    /**
+     * An accepted send, before its body is read.
+     *
+     * @param ttlSeconds      the TTL kept (the requested one, shortened to the maximum)
+     * @param topic           empty when absent
+     * @param contentEncoding {@code aes128gcm}, or empty when the request declared none
+     * @param respondAsync    {@code Prefer: respond-async}: answer 202 with a receipt link (§5.1)
+     * @param senderKey       the verified VAPID key, empty when the send carried none
+     */
+    public record Accepted(
+            WebPushSubscriptionToken subscription,
+            long ttlSeconds,
+            WebPushUrgency urgency,
+            String topic,
+            String contentEncoding,
+            boolean respondAsync,
+            byte[] senderKey) {
+
+        public boolean hasSenderKey() {
+            return senderKey.length > 0;
+        }
+    }
+
+    /** A refused send: which answer, and why (for the error body). */
+    public record Rejection(Kind kind, String reason) {
+
+        public enum Kind {
+            BAD_REQUEST,
+            /** No VAPID credentials for a restricted subscription: 401 with {@code WWW-Authenticate: vapid}. */
+            UNAUTHORIZED,
+            FORBIDDEN,
+            NOT_FOUND,
+            /** Expired or removed subscription: 410 or 404 as configured. */
+            GONE,
+            METHOD_NOT_ALLOWED,
+            PAYLOAD_TOO_LARGE
+        }
+    }
+
+    public sealed interface Decision {
+        record Send(Accepted accepted) implements Decision {
+        }
+
+        record Rejected(Rejection rejection) implements Decision {
+        }
+    }
+
+    public Decision checkHead(Head head, long nowMillis) {
+        if (!"POST".equals(head.method())) {
+            return reject(Rejection.Kind.METHOD_NOT_ALLOWED, "Only POST is supported on a push resource");
+        }
+        Optional<WebPushSubscriptionToken> opened = subscriptions.open(head.sealedSubscription());
+        if (opened.isEmpty()) {
+            return reject(Rejection.Kind.NOT_FOUND, "Not a push resource of this service");
+        }
+        WebPushSubscriptionToken subscription = opened.get();
+        if (subscription.isExpiredAt(nowMillis)) {
+            return reject(Rejection.Kind.GONE, "Subscription expired");
+        }
+
+        if (head.repeated("authorization")) {
+            return reject(Rejection.Kind.BAD_REQUEST, "More than one Authorization header");
+        }
+        Vapid.Verdict vapid = Vapid.check(head.single("authorization"), head.single("crypto-key"), origin, nowMillis);
+        byte[] senderKey = new byte[0];
+        if (vapid instanceof Vapid.Verdict.Invalid invalid) {
+            return reject(Rejection.Kind.FORBIDDEN, invalid.reason());
+        }
+        if (vapid instanceof Vapid.Verdict.Valid valid) {
+            senderKey = valid.key();
+        }
+        if (subscription.isRestricted()) {
+            if (vapid instanceof Vapid.Verdict.Absent) {
+                return reject(Rejection.Kind.UNAUTHORIZED, "This subscription requires VAPID authentication");
+            }
+            if (!Arrays.equals(senderKey, subscription.applicationServerKey())) {
+                return reject(Rejection.Kind.FORBIDDEN, "VAPID key is not the one this subscription is restricted to");
+            }
+        }
+
+        if (head.repeated("ttl")) {
+            return reject(Rejection.Kind.BAD_REQUEST, "More than one TTL header");
+        }
+        Optional<String> ttlHeader = head.single("ttl");
+        if (ttlHeader.isEmpty()) {
+            return reject(Rejection.Kind.BAD_REQUEST, "TTL header is required");
+        }
+        if (!DIGITS.matcher(ttlHeader.get()).matches()) {
+            return reject(Rejection.Kind.BAD_REQUEST, "TTL must be a whole number of seconds");
+        }
+        long ttl = ttlHeader.get().length() > 10 ? LARGEST_TTL : Math.min(Long.parseLong(ttlHeader.get()), LARGEST_TTL);
+        ttl = Math.min(ttl, maxTtlSeconds);
+
+        WebPushUrgency urgency = WebPushUrgency.NORMAL;
+        if (head.repeated("urgency")) {
+            return reject(Rejection.Kind.BAD_REQUEST, "More than one Urgency header");
+        }
+        Optional<String> urgencyHeader = head.single("urgency");
+        if (urgencyHeader.isPresent()) {
+            Optional<WebPushUrgency> known = WebPushUrgency.ofHeader(urgencyHeader.get().toLowerCase(Locale.ROOT));
+            if (known.isEmpty()) {
+                return reject(Rejection.Kind.BAD_REQUEST, "Urgency must be very-low, low, normal or high");
+            }
+            urgency = known.get();
+        }
+
+        if (head.repeated("topic")) {
+            return reject(Rejection.Kind.BAD_REQUEST, "More than one Topic header");
+        }
+        Optional<String> topic = head.single("topic");
+        if (topic.isPresent() && !TOPIC.matcher(topic.get()).matches()) {
+            return reject(Rejection.Kind.BAD_REQUEST, "Topic must be 1 to 32 base64url characters");
+        }
+
+        boolean respondAsync = head.headers().getOrDefault("prefer", List.of()).stream()
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .map(preference -> preference.split(";")[0].trim().toLowerCase(Locale.ROOT))
+                .anyMatch("respond-async"::equals);
+        Optional<String> receipt = head.single("push-receipt");
+        if (receipt.isPresent() && !isOurReceiptSubscription(receipt.get(), subscription)) {
+            return reject(Rejection.Kind.BAD_REQUEST, "Push-Receipt is not a receipt subscription of this push resource");
+        }
+
+        if (head.repeated("content-encoding")) {
+            return reject(Rejection.Kind.BAD_REQUEST, "More than one Content-Encoding header");
+        }
+        Optional<String> encoding = head.single("content-encoding").map(v -> v.toLowerCase(Locale.ROOT));
+        if (encoding.isPresent() && !encoding.get().equals(AES128GCM)) {
+            return reject(Rejection.Kind.BAD_REQUEST, "Content-Encoding must be aes128gcm (RFC 8291)");
+        }
+        if (head.contentLength().isPresent()) {
+            long length = head.contentLength().getAsLong();
+            if (length > MAX_PAYLOAD_BYTES) {
+                return reject(Rejection.Kind.PAYLOAD_TOO_LARGE, "Payload exceeds " + MAX_PAYLOAD_BYTES + " bytes");
+            }
+            if (length > 0 && encoding.isEmpty()) {
+                return reject(Rejection.Kind.BAD_REQUEST, "A payload needs Content-Encoding: aes128gcm (RFC 8291)");
+            }
+        }
+        return new Decision.Send(new Accepted(subscription, ttl, urgency, topic.orElse(""), encoding.orElse(""),
+                respondAsync, senderKey));
+    }
+
+    /** The rules on the body actually read. */
+    public Optional<Rejection> checkPayload(byte[] body, Accepted accepted) {
+        if (body.length > MAX_PAYLOAD_BYTES) {
+            return Optional.of(new Rejection(Rejection.Kind.PAYLOAD_TOO_LARGE, "Payload exceeds " + MAX_PAYLOAD_BYTES + " bytes"));
+        }
+        if (body.length > 0 && accepted.contentEncoding().isEmpty()) {
+            return Optional.of(new Rejection(Rejection.Kind.BAD_REQUEST, "A payload needs Content-Encoding: aes128gcm (RFC 8291)"));
+        }
+        if (accepted.hasSenderKey() && body.length > AES128GCM_KEYID_OFFSET) {
+            int idLength = body[AES128GCM_KEYID_OFFSET - 1] & 0xFF;
+            if (idLength == accepted.senderKey().length && body.length >= AES128GCM_KEYID_OFFSET + idLength
+                    && Arrays.equals(body, AES128GCM_KEYID_OFFSET, AES128GCM_KEYID_OFFSET + idLength,
+                    accepted.senderKey(), 0, idLength)) {
+                // RFC 8292 §3.2: the VAPID key must not also be the encryption key
+                return Optional.of(new Rejection(Rejection.Kind.BAD_REQUEST,
+                        "The VAPID key is also the payload's encryption key (keyid)"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code <origin>/wp/r/<sealed subscription of the same subscription>}. */
+    private boolean isOurReceiptSubscription(String uri, WebPushSubscriptionToken subscription) {
+        try {
+            String path = new URI(uri).getRawPath();
+            String prefix = "/" + WebPushEndpoints.PUSH_PATH_SEGMENT + "/" + RECEIPT_PATH_SEGMENT + "/";
+            if (path == null || !path.startsWith(prefix) || !Vapid.sameOrigin(originOf(uri), origin)) {
+                return false;
+            }
+            return subscriptions.open(path.substring(prefix.length()))
+                    .map(token -> token.subscriptionId().equals(subscription.subscriptionId()))
+                    .orElse(false);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static String originOf(String uri) throws URISyntaxException {
+        URI parsed = new URI(uri);
+        return new URI(parsed.getScheme(), null, parsed.getHost(), parsed.getPort(), null, null, null).toString();
+    }
+
+    private static Decision reject(Rejection.Kind kind, String reason) {
+        return new Decision.Rejected(new Rejection(kind, reason));
+    }
+}

@@ -1,0 +1,209 @@
+package io.wakeline.broker.gateway.webpush;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wakeline.broker.channel.WebPushSubscriptionSealer;
+import io.wakeline.broker.channel.WebPushSubscriptionToken;
+import io.wakeline.broker.device.WebPushUrgency;
+import io.wakeline.broker.gateway.webpush.WebPushRequestRules.Decision;
+import io.wakeline.broker.gateway.webpush.WebPushRequestRules.Rejection.Kind;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class WebPushRequestRulesTest {
+    private static final long NOW = 1_800_000_000_000L;
+    private static final String ORIGIN = "https://push.example.com";
+    private static final long MAX_TTL = 28L * 24 * 3600;
+
+    private final WebPushSubscriptionSealer sealer = new WebPushSubscriptionSealer(key());
+    private final WebPushRequestRules rules = new WebPushRequestRules(sealer, ORIGIN, MAX_TTL);
+    private final VapidKeys server = VapidKeys.generate();
+    private final String open = sealer.seal(new WebPushSubscriptionToken("dev-1", "app", "sub-1", NOW + 60_000, new byte[0]));
+    private final String restricted = sealer.seal(new WebPushSubscriptionToken("dev-1", "app", "sub-2", NOW + 60_000,
+            server.publicKey()));
+
+    private static byte[] key() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    /** A valid send to the unrestricted subscription; tests change one thing at a time. */
+    private final class Request {
+        String method = "POST";
+        String sealed = open;
+        Map<String, List<String>> headers = new HashMap<>(Map.of("ttl", List.of("60"), "content-encoding", List.of("aes128gcm")));
+        OptionalLong length = OptionalLong.of(100);
+
+        Request header(String name, String... values) {
+            headers.put(name, List.of(values));
+            return this;
+        }
+
+        Request without(String name) {
+            headers.remove(name);
+            return this;
+        }
+
+        Decision check() {
+            return rules.checkHead(new WebPushRequestRules.Head(method, sealed, headers, length), NOW);
+        }
+    }
+
+    private static WebPushRequestRules.Accepted accepted(Decision decision) {
+        return assertInstanceOf(Decision.Send.class, decision).accepted();
+    }
+
+    private static void assertRejected(Kind kind, Decision decision) {
+        var rejected = assertInstanceOf(Decision.Rejected.class, decision);
+        assertEquals(kind, rejected.rejection().kind(), rejected.rejection().reason());
+    }
+
+    @Test
+    void aMinimalSendIsAcceptedWithNormalUrgency() {
+        var accepted = accepted(new Request().check());
+        assertEquals("sub-1", accepted.subscription().subscriptionId());
+        assertEquals(60, accepted.ttlSeconds());
+        assertEquals(WebPushUrgency.NORMAL, accepted.urgency());
+        assertEquals("", accepted.topic());
+        assertEquals("aes128gcm", accepted.contentEncoding());
+        assertFalse(accepted.respondAsync());
+        assertFalse(accepted.hasSenderKey());
+    }
+
+    @Test
+    void onlyPostIsAllowed() {
+        for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
+            Request request = new Request();
+            request.method = method;
+            assertRejected(Kind.METHOD_NOT_ALLOWED, request.check());
+        }
+    }
+
+    @Test
+    void aForeignOrTamperedEndpointIsNotFoundAndAnExpiredOneIsGone() {
+        Request foreign = new Request();
+        foreign.sealed = new WebPushSubscriptionSealer(key()).seal(new WebPushSubscriptionToken("d", "a", "s", NOW + 1, new byte[0]));
+        assertRejected(Kind.NOT_FOUND, foreign.check());
+        Request garbage = new Request();
+        garbage.sealed = "garbage";
+        assertRejected(Kind.NOT_FOUND, garbage.check());
+        Request expired = new Request();
+        expired.sealed = sealer.seal(new WebPushSubscriptionToken("dev-1", "app", "sub-1", NOW, new byte[0]));
+        assertRejected(Kind.GONE, expired.check());
+    }
+
+    @Test
+    void ttlIsRequiredDigitsOnlyAndClampedToTheMaximum() {
+        assertRejected(Kind.BAD_REQUEST, new Request().without("ttl").check());
+        for (String bad : List.of("-1", "1.5", "soon", "", "0x10")) {
+            assertRejected(Kind.BAD_REQUEST, new Request().header("ttl", bad).check());
+        }
+        assertRejected(Kind.BAD_REQUEST, new Request().header("ttl", "60", "60").check());
+        assertEquals(0, accepted(new Request().header("ttl", "0").check()).ttlSeconds());
+        assertEquals(MAX_TTL, accepted(new Request().header("ttl", "99999999999999999999999").check()).ttlSeconds());
+        assertEquals(MAX_TTL, accepted(new Request().header("ttl", String.valueOf(MAX_TTL + 1)).check()).ttlSeconds());
+    }
+
+    @Test
+    void urgencyIsOneOfFourValues() {
+        assertEquals(WebPushUrgency.VERY_LOW, accepted(new Request().header("urgency", "very-low").check()).urgency());
+        assertEquals(WebPushUrgency.HIGH, accepted(new Request().header("urgency", "HIGH").check()).urgency());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("urgency", "urgent").check());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("urgency", "low, high").check());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("urgency", "low", "high").check());
+    }
+
+    @Test
+    void topicIsAtMost32Base64UrlCharacters() {
+        assertEquals("score_1-0", accepted(new Request().header("topic", "score_1-0").check()).topic());
+        assertEquals("x".repeat(32), accepted(new Request().header("topic", "x".repeat(32)).check()).topic());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("topic", "x".repeat(33)).check());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("topic", "has space").check());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("topic", "a+b/c=").check());
+    }
+
+    @Test
+    void preferRespondAsyncAsksForAReceipt() {
+        assertTrue(accepted(new Request().header("prefer", "respond-async").check()).respondAsync());
+        assertTrue(accepted(new Request().header("prefer", "wait=5, Respond-Async").check()).respondAsync());
+        assertFalse(accepted(new Request().header("prefer", "return=minimal").check()).respondAsync());
+    }
+
+    @Test
+    void aPushReceiptMustBeOneOfOurs() {
+        String ours = ORIGIN + "/wp/r/" + open;
+        assertTrue(accepted(new Request().header("push-receipt", ours).check()).subscription() != null);
+        assertRejected(Kind.BAD_REQUEST, new Request().header("push-receipt", "https://other.example/wp/r/" + open).check());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("push-receipt", ORIGIN + "/wp/r/" + restricted).check());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("push-receipt", "not a uri").check());
+    }
+
+    @Test
+    void aPayloadNeedsExactlyAes128gcm() {
+        assertRejected(Kind.BAD_REQUEST, new Request().without("content-encoding").check());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("content-encoding", "aesgcm").check());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("content-encoding", "gzip").check());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("content-encoding", "aes128gcm", "aes128gcm").check());
+        Request empty = new Request().without("content-encoding");
+        empty.length = OptionalLong.of(0);
+        assertEquals("", accepted(empty.check()).contentEncoding(), "a push without payload needs no encoding");
+    }
+
+    @Test
+    void upTo4096BytesAreAcceptedAndMoreIs413() {
+        Request exact = new Request();
+        exact.length = OptionalLong.of(4096);
+        accepted(exact.check());
+        Request big = new Request();
+        big.length = OptionalLong.of(4097);
+        assertRejected(Kind.PAYLOAD_TOO_LARGE, big.check());
+        var unknownLength = new Request();
+        unknownLength.length = OptionalLong.empty();
+        var accepted = accepted(unknownLength.check());
+        assertEquals(Kind.PAYLOAD_TOO_LARGE, rules.checkPayload(new byte[4097], accepted).orElseThrow().kind());
+        assertTrue(rules.checkPayload(new byte[4096], accepted).isEmpty());
+    }
+
+    @Test
+    void aRestrictedSubscriptionNeedsVapidWithItsKey() {
+        Request none = new Request();
+        none.sealed = restricted;
+        assertRejected(Kind.UNAUTHORIZED, none.check());
+        Request other = new Request().header("authorization", VapidKeys.generate().authorization(ORIGIN, NOW));
+        other.sealed = restricted;
+        assertRejected(Kind.FORBIDDEN, other.check());
+        Request wrongAudience = new Request().header("authorization", server.authorization("https://elsewhere", NOW));
+        wrongAudience.sealed = restricted;
+        assertRejected(Kind.FORBIDDEN, wrongAudience.check());
+        Request good = new Request().header("authorization", server.authorization(ORIGIN, NOW));
+        good.sealed = restricted;
+        assertArrayEquals(server.publicKey(), accepted(good.check()).senderKey());
+    }
+
+    @Test
+    void anUnrestrictedSubscriptionTakesAnyValidVapidButNoInvalidOne() {
+        assertArrayEquals(server.publicKey(),
+                accepted(new Request().header("authorization", server.authorization(ORIGIN, NOW)).check()).senderKey());
+        assertRejected(Kind.FORBIDDEN, new Request().header("authorization", server.authorization("https://x", NOW)).check());
+    }
+
+    @Test
+    void theVapidKeyMustNotAlsoBeThePayloadsEncryptionKey() {
+        var accepted = accepted(new Request().header("authorization", server.authorization(ORIGIN, NOW)).check());
+        byte[] body = new byte[21 + 65 + 20];
+        body[20] = 65;
+        System.arraycopy(server.publicKey(), 0, body, 21, 65);
+        assertEquals(Kind.BAD_REQUEST, rules.checkPayload(body, accepted).orElseThrow().kind());
+        body[21 + 10] ^= 1;
+        assertTrue(rules.checkPayload(body, accepted).isEmpty());
+    }
+}
