@@ -244,6 +244,66 @@ class DeviceEntityPolicyTest {
         assertEquals(PowerState.Off, entity.getState().policy().powerState(), "no link after a restart: the device is off");
     }
 
+    @Test
+    void anAppTheUserAddsInSettingsJoinsWithoutAPrompt() {
+        attach(DeviceCapabilities.CONNECTED_STANDBY);
+        var added = entity.<DeviceEntity.LockScreenAnswer>runCommand(
+                r -> new DeviceEntity.AddToLockScreenByUser(APP, ALL_TASKS, r));
+        assertFalse(added.reply().showConsentPrompt());
+        assertEquals(BackgroundAccessStatus.AllowedWithAlwaysOnRealTimeConnectivity, added.reply().status());
+        assertTrue(entity.getState().policy().lockScreen().contains(APP));
+    }
+
+    @Test
+    void aFastUserSwitchResetsEveryControlChannelOfTheApp() {
+        attach(DeviceCapabilities.CONNECTED_STANDBY);
+        grantLockScreen(APP, ALL_TASKS);
+        link.receiveMessage();
+        createChannel(APP, "hw", ControlChannelTriggerResourceType.RequestHardwareSlot);
+        createChannel(APP, "sw", ControlChannelTriggerResourceType.RequestSoftwareSlot);
+        entity.runCommand(new DeviceEntity.ReportControlChannelReset(ControlChannelTriggerResetReason.FastUserSwitched));
+        DeviceNotification.ControlChannelReset reset = assertInstanceOf(DeviceNotification.ControlChannelReset.class,
+                link.expectMessageClass(LinkRegistry.Notify.class).notification());
+        assertEquals(ControlChannelTriggerResetReason.FastUserSwitched, reset.resetReason());
+        assertTrue(reset.hardwareSlotReset() && reset.softwareSlotReset());
+        assertEquals(0, entity.getState().policy().controlChannels().of(APP).size(), "the app must recreate them");
+    }
+
+    @Test
+    void anUnregisteredPushTriggerNoLongerStartsBackgroundTasks() {
+        attach(DeviceCapabilities.CONNECTED_STANDBY);
+        String channel = requestChannel(APP);
+        grantLockScreen(APP, ALL_TASKS);
+        link.receiveMessage();
+        registerTrigger(APP, TriggerKind.PushNotificationTrigger);
+        entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Suspended));
+        var unregistered = entity.<DeviceEntity.TriggerAnswer>runCommand(
+                r -> new DeviceEntity.RegisterTrigger(APP, TriggerKind.PushNotificationTrigger, 0, true, r));
+        assertTrue(unregistered.reply().accepted());
+        RawPushOutcome.Dropped dropped = assertInstanceOf(RawPushOutcome.Dropped.class, pushRaw(channel, "x"));
+        assertEquals("NoPushNotificationTrigger", dropped.reason());
+    }
+
+    @Test
+    void aTimerFreshnessUnderFifteenMinutesIsRefused() {
+        attach(DeviceCapabilities.CONNECTED_STANDBY);
+        grantLockScreen(APP, ALL_TASKS);
+        var refused = entity.<DeviceEntity.TriggerAnswer>runCommand(
+                r -> new DeviceEntity.RegisterTrigger(APP, TriggerKind.TimeTrigger, 14, false, r));
+        assertFalse(refused.reply().accepted());
+        assertEquals("FreshnessBelowFifteenMinutes", refused.reply().rejection());
+    }
+
+    @Test
+    void anEntityRecoveredWhileItsDeviceWasConnectedMarksItOffByItself() {
+        attach(DeviceCapabilities.CONNECTED_STANDBY);
+        assertEquals(PowerState.Active, entity.getState().policy().powerState());
+        entity.restart(); // the node holding the link died; no Detach ever came
+        assertEquals(PowerState.Off, entity.getState().policy().powerState());
+        var view = entity.<DeviceEntity.DeviceView>runCommand(DeviceEntity.GetDevice::new).reply();
+        assertFalse(view.attached());
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------
 
     private void attach(DeviceCapabilities capabilities) {
