@@ -401,18 +401,12 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
 
     private void onChannelClose(ChannelClose close) {
         int requestId = close.getRequestId();
-        entity().<DeviceEntity.ChannelsClosedReply>ask(replyTo -> new DeviceEntity.CloseChannel(close.getAppId(),
-                        close.getChannelId(), System.currentTimeMillis(), replyTo), shared.askTimeout())
-                .whenComplete((closed, failure) -> channel.eventLoop().execute(() -> {
-                    if (failure != null) {
-                        reject(ErrorCode.INTERNAL, "channel could not be closed; retry later", requestId);
-                    } else {
-                        send(Envelope.newBuilder().setChannelClosed(ChannelClosed.newBuilder()
-                                .setRequestId(requestId)
-                                .setAppId(closed.appId())
-                                .addAllClosedChannelIds(closed.closedChannelIds())).build());
-                    }
-                }));
+        askEntity(requestId, replyTo -> new DeviceEntity.CloseChannel(close.getAppId(), close.getChannelId(),
+                        System.currentTimeMillis(), replyTo),
+                (DeviceEntity.ChannelsClosedReply closed) -> Envelope.newBuilder().setChannelClosed(ChannelClosed.newBuilder()
+                        .setRequestId(requestId)
+                        .setAppId(closed.appId())
+                        .addAllClosedChannelIds(closed.closedChannelIds())).build());
     }
 
     private void onWebPushSubscribe(WebPushSubscribe subscribe) {
@@ -428,20 +422,13 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
                     "application_server_key must be empty or a 65-byte uncompressed P-256 point", requestId);
             return;
         }
-        entity().<DeviceEntity.WebPushSubscribed>ask(replyTo -> new DeviceEntity.SubscribeWebPush(appId, key,
-                        System.currentTimeMillis(), replyTo), shared.askTimeout())
-                .whenComplete((subscribed, failure) -> channel.eventLoop().execute(() -> {
-                    if (failure != null) {
-                        reject(ErrorCode.INTERNAL, "subscription could not be created; retry later", requestId);
-                    } else {
-                        send(Envelope.newBuilder().setWebPushSubscription(WebPushSubscription.newBuilder()
-                                .setRequestId(requestId)
-                                .setAppId(subscribed.appId())
-                                .setEndpoint(subscribed.endpoint())
-                                .setExpiresAtMillis(subscribed.expiresAtMillis())
-                                .setSubscriptionId(subscribed.subscriptionId())).build());
-                    }
-                }));
+        askEntity(requestId, replyTo -> new DeviceEntity.SubscribeWebPush(appId, key, System.currentTimeMillis(), replyTo),
+                (DeviceEntity.WebPushSubscribed subscribed) -> Envelope.newBuilder().setWebPushSubscription(WebPushSubscription.newBuilder()
+                        .setRequestId(requestId)
+                        .setAppId(subscribed.appId())
+                        .setEndpoint(subscribed.endpoint())
+                        .setExpiresAtMillis(subscribed.expiresAtMillis())
+                        .setSubscriptionId(subscribed.subscriptionId())).build());
     }
 
     private void onWebPushUnsubscribe(WebPushUnsubscribe unsubscribe) {
