@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import io.wakeline.protocol.v1.Ack;
 import io.wakeline.protocol.v1.Authenticate;
 import io.wakeline.protocol.v1.Challenge;
+import io.wakeline.protocol.v1.ChannelClose;
+import io.wakeline.protocol.v1.ChannelClosed;
 import io.wakeline.protocol.v1.ChannelIssued;
 import io.wakeline.protocol.v1.ChannelRequest;
 import io.wakeline.protocol.v1.DeviceCapabilities;
@@ -17,7 +19,14 @@ import io.wakeline.protocol.v1.Notification;
 import io.wakeline.protocol.v1.NotificationType;
 import io.wakeline.protocol.v1.Ping;
 import io.wakeline.protocol.v1.Pong;
+import io.wakeline.protocol.v1.PowerReport;
+import io.wakeline.protocol.v1.ReportedPowerSource;
+import io.wakeline.protocol.v1.ReportedPowerState;
 import io.wakeline.protocol.v1.Upstream;
+import io.wakeline.protocol.v1.WebPushNotification;
+import io.wakeline.protocol.v1.WebPushSubscribe;
+import io.wakeline.protocol.v1.WebPushSubscription;
+import io.wakeline.protocol.v1.WebPushUnsubscribe;
 import io.wakeline.protocol.v1.Welcome;
 import java.util.EnumMap;
 import java.util.Map;
@@ -85,6 +94,41 @@ final class SampleEnvelopes {
                 .setMessage("app not registered")
                 .setRequestId(7)
                 .setFatal(true)).build());
+        // 30-39: channel close, power reports, Web Push
+        samples.put(Envelope.BodyCase.POWER_REPORT, Envelope.newBuilder().setPowerReport(PowerReport.newBuilder()
+                .setState(ReportedPowerState.REPORTED_POWER_CONNECTED_STANDBY)
+                .setSource(ReportedPowerSource.REPORTED_POWER_MAINS)
+                .setBatterySaver(true)).build());
+        samples.put(Envelope.BodyCase.CHANNEL_CLOSE, Envelope.newBuilder().setChannelClose(ChannelClose.newBuilder()
+                .setRequestId(8)
+                .setAppId(APP_ID)
+                .setChannelId("ch-9b1d")).build());
+        samples.put(Envelope.BodyCase.CHANNEL_CLOSED, Envelope.newBuilder().setChannelClosed(ChannelClosed.newBuilder()
+                .setRequestId(8)
+                .setAppId(APP_ID)
+                .addClosedChannelIds("ch-9b1d").addClosedChannelIds("ch-0a0a")).build());
+        samples.put(Envelope.BodyCase.WEB_PUSH_SUBSCRIBE, Envelope.newBuilder().setWebPushSubscribe(WebPushSubscribe.newBuilder()
+                .setRequestId(9)
+                .setAppId(APP_ID)
+                .setApplicationServerKey(ByteString.copyFrom(bytes(65, 0x04)))).build());
+        samples.put(Envelope.BodyCase.WEB_PUSH_SUBSCRIPTION, Envelope.newBuilder().setWebPushSubscription(
+                WebPushSubscription.newBuilder()
+                        .setRequestId(9)
+                        .setAppId(APP_ID)
+                        .setEndpoint("https://node-1.example/wp/AQx3")
+                        .setExpiresAtMillis(1_702_592_000_000L)
+                        .setSubscriptionId("sub-5e2f")).build());
+        samples.put(Envelope.BodyCase.WEB_PUSH_UNSUBSCRIBE, Envelope.newBuilder().setWebPushUnsubscribe(
+                WebPushUnsubscribe.newBuilder().setSubscriptionId("sub-5e2f")).build());
+        samples.put(Envelope.BodyCase.WEB_PUSH_NOTIFICATION, Envelope.newBuilder().setWebPushNotification(
+                WebPushNotification.newBuilder()
+                        .setDeliveryId(-2L)
+                        .setAppId(APP_ID)
+                        .setSubscriptionId("sub-5e2f")
+                        .setPayload(ByteString.copyFrom(bytes(4096, 0x30)))
+                        .setContentEncoding("aes128gcm")
+                        .setMessageId("3FA11A2B4C5D6E80")
+                        .setSentAtMillis(1_700_000_000_456L)).build());
         return samples;
     }
 
