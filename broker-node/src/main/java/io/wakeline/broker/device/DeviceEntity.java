@@ -1,5 +1,6 @@
 package io.wakeline.broker.device;
 
+import akka.actor.Cancellable;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -26,7 +27,6 @@ import io.wakeline.broker.device.push.PushInbox;
 import io.wakeline.broker.gateway.device.LinkAddress;
 import io.wakeline.broker.gateway.device.LinkRegistry;
 import io.wakeline.protocol.v1.NotificationType;
-import akka.actor.Cancellable;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
