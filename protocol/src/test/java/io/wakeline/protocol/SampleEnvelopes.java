@@ -89,7 +89,7 @@ final class SampleEnvelopes {
                 .setRequestId(14).setAppId(APP_ID).setChannelId("voip-1").setStatus(ControlChannelTriggerStatus.HARDWARE_SLOT_ALLOCATED)
                 .setClosed(true).setRejection("none")).build());
         samples.put(Envelope.BodyCase.POWER_REPORT, Envelope.newBuilder().setPowerReport(PowerReport.newBuilder()
-                .setPowerState(PowerState.CONNECTED_STANDBY).setPowerSource(PowerSource.BATTERY)).build());
+                .setPowerState(PowerState.CONNECTED_STANDBY).setPowerSource(PowerSource.BATTERY).setBatterySaver(true)).build());
         samples.put(Envelope.BodyCase.APP_STATE_REPORT, Envelope.newBuilder().setAppStateReport(AppStateReport.newBuilder()
                 .setAppId(APP_ID).setState(AppExecutionState.SUSPENDED)).build());
         samples.put(Envelope.BodyCase.TRIGGER_REGISTRATION, Envelope.newBuilder().setTriggerRegistration(TriggerRegistration.newBuilder()
@@ -108,6 +108,37 @@ final class SampleEnvelopes {
                 .setHardwareSlotReset(true).setSoftwareSlotReset(true)).build());
         samples.put(Envelope.BodyCase.CONTROL_CHANNEL_RESET, Envelope.newBuilder().setControlChannelReset(ControlChannelResetReport.newBuilder()
                 .setReason(ControlChannelResetReason.QUIET_HOURS_EXIT)).build());
+        // 30-39: channel close, Web Push
+        samples.put(Envelope.BodyCase.CHANNEL_CLOSE, Envelope.newBuilder().setChannelClose(ChannelClose.newBuilder()
+                .setRequestId(8)
+                .setAppId(APP_ID)
+                .setChannelId("ch-9b1d")).build());
+        samples.put(Envelope.BodyCase.CHANNEL_CLOSED, Envelope.newBuilder().setChannelClosed(ChannelClosed.newBuilder()
+                .setRequestId(8)
+                .setAppId(APP_ID)
+                .addClosedChannelIds("ch-9b1d").addClosedChannelIds("ch-0a0a")).build());
+        samples.put(Envelope.BodyCase.WEB_PUSH_SUBSCRIBE, Envelope.newBuilder().setWebPushSubscribe(WebPushSubscribe.newBuilder()
+                .setRequestId(9)
+                .setAppId(APP_ID)
+                .setApplicationServerKey(ByteString.copyFrom(bytes(65, 0x04)))).build());
+        samples.put(Envelope.BodyCase.WEB_PUSH_SUBSCRIPTION, Envelope.newBuilder().setWebPushSubscription(
+                WebPushSubscription.newBuilder()
+                        .setRequestId(9)
+                        .setAppId(APP_ID)
+                        .setEndpoint("https://node-1.example/wp/AQx3")
+                        .setExpiresAtMillis(1_702_592_000_000L)
+                        .setSubscriptionId("sub-5e2f")).build());
+        samples.put(Envelope.BodyCase.WEB_PUSH_UNSUBSCRIBE, Envelope.newBuilder().setWebPushUnsubscribe(
+                WebPushUnsubscribe.newBuilder().setSubscriptionId("sub-5e2f")).build());
+        samples.put(Envelope.BodyCase.WEB_PUSH_NOTIFICATION, Envelope.newBuilder().setWebPushNotification(
+                WebPushNotification.newBuilder()
+                        .setDeliveryId(-2L)
+                        .setAppId(APP_ID)
+                        .setSubscriptionId("sub-5e2f")
+                        .setPayload(ByteString.copyFrom(bytes(4096, 0x30)))
+                        .setContentEncoding("aes128gcm")
+                        .setMessageId("3FA11A2B4C5D6E80")
+                        .setSentAtMillis(1_700_000_000_456L)).build());
         return samples;
     }
 

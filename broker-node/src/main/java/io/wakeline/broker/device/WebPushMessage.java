@@ -23,11 +23,10 @@ public record WebPushMessage(
         String messageId,
         long acceptedAtMillis) implements Push {
 
+    /** Receipt time plus TTL; the gateway bounds TTL (at most 2^31 s), so the sum cannot overflow. */
     @Override
     public long expiresAtMillis() {
-        long ttlMillis = ttlSeconds >= (Long.MAX_VALUE - acceptedAtMillis) / 1000 ? Long.MAX_VALUE - acceptedAtMillis
-                : ttlSeconds * 1000;
-        return acceptedAtMillis + ttlMillis;
+        return acceptedAtMillis + ttlSeconds * 1000;
     }
 
     @Override

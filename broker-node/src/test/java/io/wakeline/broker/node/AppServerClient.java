@@ -61,6 +61,21 @@ public final class AppServerClient {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A WNS send of any type, with the type's own content type. */
+    public HttpResponse<String> send(String channelUri, String token, String wnsType, String contentType, byte[] payload,
+                                     String... extraHeaders) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(channelUri))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", contentType)
+                .header("X-WNS-Type", wnsType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+        for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
+            request.header(extraHeaders[i], extraHeaders[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpClient http() {
         return http;
     }

@@ -46,6 +46,8 @@ import io.wakeline.protocol.v1.WebPushNotification;
 import io.wakeline.protocol.v1.WebPushSubscribe;
 import io.wakeline.protocol.v1.WebPushSubscription;
 import io.wakeline.protocol.v1.WebPushUnsubscribe;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
     private enum Phase { AWAIT_HELLO, AWAIT_AUTHENTICATE, ATTACHING, READY, CLOSING }
 
     private static final int MAX_WEB_PUSH_APP_ID_LENGTH = 256;
+    private static final int MAX_HELD_FOR_WELCOME = 1024;
     private static final int UNCOMPRESSED_P256_KEY_BYTES = 65;
 
     private final SessionContext shared;
@@ -73,6 +76,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
     private LinkAddress address;
     private long nextDeliveryId = 1;
     private ScheduledFuture<?> handshakeTimer;
+    private List<Runnable> heldForWelcome;
 
     DeviceSession(SessionContext shared) {
         this.shared = shared;
@@ -212,6 +216,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
                 .setIdleTimeoutSeconds((int) settings.idleTimeout().toSeconds())
                 .setServerTimeMillis(System.currentTimeMillis())
                 .setMaxFrameBytes(settings.maxFrameBytes())).build());
+        writeDeliveriesHeldForWelcome();
     }
 
     private void onHandshakeTimeout() {
@@ -437,24 +442,54 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
 
     @Override
     public void deliverWebPush(LinkRegistry.DeliverWebPush delivery) {
-        channel.eventLoop().execute(() -> {
-            if (phase != Phase.READY) {
-                return;
-            }
-            if (!channel.isWritable()) {
-                shared.metrics().notificationsDroppedSlowLink.increment();
-                return;
-            }
-            shared.metrics().notificationsWritten.increment();
-            send(Envelope.newBuilder().setWebPushNotification(WebPushNotification.newBuilder()
-                    .setDeliveryId(nextDeliveryId++)
-                    .setAppId(delivery.appId())
-                    .setSubscriptionId(delivery.subscriptionId())
-                    .setPayload(ByteString.copyFrom(delivery.payload()))
-                    .setContentEncoding(delivery.contentEncoding())
-                    .setMessageId(delivery.messageId())
-                    .setSentAtMillis(delivery.sentAtMillis())).build());
-        });
+        channel.eventLoop().execute(() -> writeWebPush(delivery));
+    }
+
+    private void writeWebPush(LinkRegistry.DeliverWebPush delivery) {
+        if (phase == Phase.ATTACHING) {
+            holdUntilWelcome(() -> writeWebPush(delivery));
+            return;
+        }
+        if (phase != Phase.READY) {
+            return;
+        }
+        if (!channel.isWritable()) {
+            shared.metrics().notificationsDroppedSlowLink.increment();
+            return;
+        }
+        shared.metrics().notificationsWritten.increment();
+        send(Envelope.newBuilder().setWebPushNotification(WebPushNotification.newBuilder()
+                .setDeliveryId(nextDeliveryId++)
+                .setAppId(delivery.appId())
+                .setSubscriptionId(delivery.subscriptionId())
+                .setPayload(ByteString.copyFrom(delivery.payload()))
+                .setContentEncoding(delivery.contentEncoding())
+                .setMessageId(delivery.messageId())
+                .setSentAtMillis(delivery.sentAtMillis())).build());
+    }
+
+    /**
+     * The entity flushes what it kept for the device as soon as it has attached the link, which can be before this
+     * session has had the Attached answer and sent Welcome: such deliveries wait here (bounded) and go out right
+     * after Welcome, so nothing kept for an offline device is lost on its return.
+     */
+    private void holdUntilWelcome(Runnable write) {
+        if (heldForWelcome == null) {
+            heldForWelcome = new ArrayList<>();
+        }
+        if (heldForWelcome.size() < MAX_HELD_FOR_WELCOME) {
+            heldForWelcome.add(write);
+        } else {
+            shared.metrics().notificationsDroppedSlowLink.increment();
+        }
+    }
+
+    private void writeDeliveriesHeldForWelcome() {
+        if (heldForWelcome != null) {
+            List<Runnable> held = heldForWelcome;
+            heldForWelcome = null;
+            held.forEach(Runnable::run);
+        }
     }
 
     // ---- LinkEndpoint (called from link registry actors) ------------------------------------------
@@ -487,6 +522,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
     }
 
     private void writeNotification(LinkRegistry.Deliver delivery) {
+        if (phase == Phase.ATTACHING) {
+            holdUntilWelcome(() -> writeNotification(delivery));
+            return;
+        }
         if (phase != Phase.READY) {
             return;
         }

@@ -1,5 +1,15 @@
 package io.wakeline.broker.gateway.device;
 
+import com.google.protobuf.ByteString;
+import io.wakeline.broker.channel.ChannelToken;
+import io.wakeline.broker.channel.WebPushSubscriptionToken;
+import io.wakeline.broker.device.PushEndpoints;
+import io.wakeline.protocol.v1.ChannelClose;
+import io.wakeline.protocol.v1.PowerReport;
+import io.wakeline.protocol.v1.PowerSource;
+import io.wakeline.protocol.v1.PowerState;
+import io.wakeline.protocol.v1.WebPushSubscribe;
+import io.wakeline.protocol.v1.WebPushUnsubscribe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +63,17 @@ class DeviceGatewayTest {
         Cluster cluster = Cluster.get(testKit.system());
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         DeviceEntitySettings entitySettings = new DeviceEntitySettings(Duration.ofMinutes(2), 100, Duration.ofDays(30), Duration.ofSeconds(5));
-        DeviceEntity.init(testKit.system(), entitySettings, token -> "https://test.invalid/w/" + token.channelId());
+        DeviceEntity.init(testKit.system(), entitySettings, new PushEndpoints() {
+            @Override
+            public String channelUri(ChannelToken token) {
+                return "https://test.invalid/w/" + token.channelId();
+            }
+
+            @Override
+            public String webPushEndpoint(WebPushSubscriptionToken token) {
+                return "https://test.invalid/wp/" + token.subscriptionId();
+            }
+        });
         LinkTable links = new LinkTable();
         List<ActorRef<LinkRegistry.Command>> registries = List.of(
                 testKit.spawn(LinkRegistry.create(links), "reg-0"), testKit.spawn(LinkRegistry.create(links), "reg-1"));
@@ -192,6 +212,43 @@ class DeviceGatewayTest {
             Envelope goAway = device.receive().orElseThrow();
             assertEquals(GoAwayReason.IDLE, goAway.getGoAway().getReason());
             assertTrue(device.closedByBroker());
+        }
+    }
+
+    @Test
+    void powerReportsChannelCloseAndWebPushSubscriptionsAreAnsweredOnTheLink() throws Exception {
+        try (TestDeviceClient device = new TestDeviceClient(gateway.port())) {
+            device.handshake("extensions-1", FLEET_SECRET);
+            device.send(Envelope.newBuilder().setPowerReport(PowerReport.newBuilder()
+                    .setPowerState(PowerState.CONNECTED_STANDBY)
+                    .setPowerSource(PowerSource.BATTERY)).build());
+            device.send(Envelope.newBuilder().setChannelRequest(ChannelRequest.newBuilder().setRequestId(1).setAppId(APP)).build());
+            String channelId = device.receive().orElseThrow().getChannelIssued().getChannelId();
+
+            device.send(Envelope.newBuilder().setChannelClose(ChannelClose.newBuilder()
+                    .setRequestId(2).setAppId(APP).setChannelId(channelId)).build());
+            Envelope closed = device.receive().orElseThrow();
+            assertEquals(Envelope.BodyCase.CHANNEL_CLOSED, closed.getBodyCase(), closed.toString());
+            assertEquals(2, closed.getChannelClosed().getRequestId());
+            assertEquals(List.of(channelId), closed.getChannelClosed().getClosedChannelIdsList());
+
+            device.send(Envelope.newBuilder().setWebPushSubscribe(WebPushSubscribe.newBuilder()
+                    .setRequestId(3).setAppId("web-app")).build());
+            Envelope subscription = device.receive().orElseThrow();
+            assertEquals(Envelope.BodyCase.WEB_PUSH_SUBSCRIPTION, subscription.getBodyCase(), subscription.toString());
+            assertEquals(3, subscription.getWebPushSubscription().getRequestId());
+            assertEquals("https://test.invalid/wp/" + subscription.getWebPushSubscription().getSubscriptionId(),
+                    subscription.getWebPushSubscription().getEndpoint());
+
+            device.send(Envelope.newBuilder().setWebPushSubscribe(WebPushSubscribe.newBuilder()
+                    .setRequestId(4).setAppId("web-app").setApplicationServerKey(ByteString.copyFrom(new byte[64]))).build());
+            Envelope refused = device.receive().orElseThrow();
+            assertEquals(ErrorCode.INVALID_REQUEST, refused.getError().getCode());
+            assertEquals(4, refused.getError().getRequestId());
+            assertFalse(refused.getError().getFatal());
+            device.send(Envelope.newBuilder().setWebPushUnsubscribe(WebPushUnsubscribe.newBuilder()
+                    .setSubscriptionId(subscription.getWebPushSubscription().getSubscriptionId())).build());
+            assertPongFor(device, 78);
         }
     }
 
