@@ -1,7 +1,6 @@
 package io.wakeline.broker.gateway.events;
 
 import static akka.http.javadsl.server.Directives.complete;
-import static akka.http.javadsl.server.Directives.completeOK;
 import static akka.http.javadsl.server.Directives.extractRequest;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.path;
@@ -10,10 +9,11 @@ import static akka.http.javadsl.server.Directives.respondWithHeaders;
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Adapter;
-import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.CacheControl;
 import akka.http.javadsl.model.headers.CacheDirectives;
@@ -21,12 +21,12 @@ import akka.http.javadsl.model.headers.HttpChallenge;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.model.headers.RetryAfter;
 import akka.http.javadsl.model.headers.WWWAuthenticate;
-import akka.http.javadsl.model.sse.ServerSentEvent;
 import akka.http.javadsl.server.Route;
 import akka.persistence.query.EventEnvelope;
 import akka.persistence.query.PersistenceQuery;
 import akka.persistence.query.javadsl.EventsByPersistenceIdQuery;
 import akka.stream.javadsl.Source;
+import akka.util.ByteString;
 import io.wakeline.broker.app.events.AppEvent;
 import io.wakeline.broker.app.events.AppEventLog;
 import io.wakeline.broker.app.events.AppEventsSettings;
@@ -35,7 +35,6 @@ import io.wakeline.broker.gateway.events.EventStreamRequestRules.Decision;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,15 +91,16 @@ public final class AppEventStreamRoute {
         log.debug("Event stream opened appId={} after={}", open.appId(), open.afterSequenceNr());
         return respondWithHeaders(List.of(CacheControl.create(CacheDirectives.NO_CACHE),
                         RawHeader.create("X-Accel-Buffering", "no")),
-                () -> completeOK(stream(open), EventStreamMarshalling.toEventStream()));
+                () -> complete(HttpResponse.create().withEntity(
+                        HttpEntities.create(MediaTypes.TEXT_EVENT_STREAM.toContentType(), stream(open)))));
     }
 
-    private Source<ServerSentEvent, NotUsed> stream(Decision.Open open) {
+    private Source<ByteString, NotUsed> stream(Decision.Open open) {
         String persistenceId = AppEventLog.persistenceIdOf(open.appId()).id();
         long from = open.afterSequenceNr() + 1;
         return journal().eventsByPersistenceId(persistenceId, from, Long.MAX_VALUE)
                 .statefulMapConcat(() -> new HorizonCheck(from))
-                .keepAlive(settings.heartbeat(), ServerSentEvent::heartbeat)
+                .keepAlive(settings.heartbeat(), SseFrames::heartbeat)
                 .watchTermination((notUsed, done) -> {
                     done.whenComplete((d, failure) -> {
                         slots.release(open.appId());
@@ -116,7 +116,7 @@ public final class AppEventStreamRoute {
      * Renders envelopes; when the first one is past the requested position (older events were deleted by
      * retention) it is preceded by a {@code horizon} event, so the app knows it missed some.
      */
-    private static final class HorizonCheck implements akka.japi.function.Function<EventEnvelope, Iterable<ServerSentEvent>> {
+    private static final class HorizonCheck implements akka.japi.function.Function<EventEnvelope, Iterable<ByteString>> {
         private final long from;
         private boolean first = true;
 
@@ -125,16 +125,15 @@ public final class AppEventStreamRoute {
         }
 
         @Override
-        public Iterable<ServerSentEvent> apply(EventEnvelope envelope) {
-            List<ServerSentEvent> out = new ArrayList<>(2);
+        public Iterable<ByteString> apply(EventEnvelope envelope) {
+            List<ByteString> out = new ArrayList<>(2);
             if (first && envelope.sequenceNr() > from) {
-                out.add(ServerSentEvent.create("{\"requestedAfter\":" + (from - 1) + ",\"firstAvailable\":"
-                        + envelope.sequenceNr() + "}", "horizon"));
+                out.add(SseFrames.event(from - 1, "horizon", "{\"requestedAfter\":" + (from - 1)
+                        + ",\"firstAvailable\":" + envelope.sequenceNr() + "}"));
             }
             first = false;
             if (envelope.event() instanceof AppEvent event) {
-                out.add(ServerSentEvent.create(AppEventJson.data(event), Optional.of(AppEventJson.eventType(event)),
-                        Optional.of(Long.toString(envelope.sequenceNr())), java.util.OptionalInt.empty()));
+                out.add(SseFrames.event(envelope.sequenceNr(), AppEventJson.eventType(event), AppEventJson.data(event)));
             }
             return out;
         }
