@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The app-event half of the guaranteed path on its own (no devices): receipts for one app published as device
- * entities would (three per message, 512 publishes outstanding) through the node's publisher, then read back
+ * entities would (three per message, 512 publishes outstanding by default: -Dwakeline.bench.outstanding) through the node's publisher, then read back
  * over {@code GET /events}. Prints receipts recorded per second and streamed per second. Not part of the
  * normal build: {@code mvn -pl broker-node -am test -Dtest=AppEventThroughputBench -Dwakeline.bench=true
  * -Dsurefire.failIfNoSpecifiedTests=false} (PostgreSQL with WAKELINE_TEST_PG_* set).
@@ -42,7 +42,7 @@ class AppEventThroughputBench {
              BrokerNode node = BrokerNode.start(TestNodeConfig.node(dataDir, TestNodeConfig.freePort(),
                      TestNodeConfig.freePort(), 0, database, "akka.actor.serialize-messages = off"))) {
             int events = MESSAGES * FATES.length;
-            Semaphore outstanding = new Semaphore(512);
+            Semaphore outstanding = new Semaphore(Integer.getInteger("wakeline.bench.outstanding", 512));
             CompletableFuture<?>[] done = new CompletableFuture<?>[events];
             long start = System.nanoTime();
             int i = 0;
