@@ -29,6 +29,18 @@ public final class ChannelFile {
      * @throws IOException when the file cannot be read or a line is not a usable channel (the message names the line)
      */
     public static List<DeviceChannel> read(Path file, Optional<String> appId) throws IOException {
+        return read(file, appId, WNS_KIND);
+    }
+
+    /** The guaranteed control channels ({@code "kind":"control"}) in {@code file}, in file order, of {@code appId} if given. */
+    public static List<DeviceChannel> readControl(Path file, Optional<String> appId) throws IOException {
+        return read(file, appId, CONTROL_KIND);
+    }
+
+    private static final String WNS_KIND = "";
+    private static final String CONTROL_KIND = "control";
+
+    private static List<DeviceChannel> read(Path file, Optional<String> appId, String kind) throws IOException {
         List<DeviceChannel> channels = new ArrayList<>();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             int lineNumber = 0;
@@ -37,8 +49,9 @@ public final class ChannelFile {
                 if (line.isBlank()) {
                     continue;
                 }
-                if (isWebPushRecord(line)) {
-                    continue; // the simulator's Web Push subscriptions share the file; WNS load needs channels only
+                // Web Push subscriptions and control channels share the file; each scenario drives one kind
+                if (!kind.equals(kindOf(line))) {
+                    continue;
                 }
                 DeviceChannel channel = parse(file, lineNumber, line);
                 if (appId.map(channel.appId()::equals).orElse(true)) {
@@ -49,11 +62,12 @@ public final class ChannelFile {
         return List.copyOf(channels);
     }
 
-    private static boolean isWebPushRecord(String line) {
+    /** The record's {@code kind}: empty for a WNS channel, "web-push", "control". */
+    private static String kindOf(String line) {
         try {
-            return "web-push".equals(JSON.readTree(line).path("kind").asText(""));
+            return JSON.readTree(line).path("kind").asText("");
         } catch (JsonProcessingException e) {
-            return false; // reported by parse, with its line number
+            return WNS_KIND; // reported by parse, with its line number
         }
     }
 

@@ -38,6 +38,8 @@ public final class LoadTestArguments {
 
             Drives a Wakeline broker's WNS-compatible API with raw notifications at a fixed,
             open-loop rate and reports counts and latency (from each send's intended time).
+            With --scenario control it sends guaranteed control messages instead and follows
+            each one's receipts (accepted, delivered, acked) on the app's GET /events stream.
 
             Required:
               --channels FILE            channel file from the device simulator (JSON lines)
@@ -46,6 +48,9 @@ public final class LoadTestArguments {
               --client-secret SECRET     app client secret; default: environment WAKELINE_CLIENT_SECRET
 
             Options:
+              --scenario raw|control     raw WNS notifications to the channels (default), or control
+                                         messages to the "kind":"control" URIs of the channel file
+              --ttl-seconds N            control scenario: X-Wakeline-TTL of each message (default 60)
               --app-id SID               drive only this app's channels (e.g. ms-app://S-1-15-2-1);
                                          default: the single app in the channel file
               --token-url URL            default: first channel URI's origin + /accesstoken.srf
@@ -168,6 +173,8 @@ public final class LoadTestArguments {
                 case "--request-timeout-seconds" -> config.requestTimeout(seconds(flag, value));
                 case "--drain-seconds" -> config.drainTimeout(seconds(flag, value));
                 case "--report-json" -> reportJson = Optional.of(Path.of(value));
+                case "--scenario" -> config.scenario(scenario(value));
+                case "--ttl-seconds" -> config.controlTtl(seconds(flag, value));
                 default -> throw new IllegalArgumentException("unknown option " + flag + " (see --help)");
             }
         }
@@ -179,6 +186,14 @@ public final class LoadTestArguments {
             config.clientSecret(fromEnvironment);
         }
         return new Run(config.build(), reportJson);
+    }
+
+    private static LoadTestConfig.Scenario scenario(String value) {
+        return switch (value) {
+            case "raw" -> LoadTestConfig.Scenario.RAW;
+            case "control" -> LoadTestConfig.Scenario.CONTROL;
+            default -> throw new IllegalArgumentException("--scenario must be raw or control, got " + value);
+        };
     }
 
     private static HttpClient.Version httpVersion(String value) {

@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param requestTimeout       per-request timeout (token and send)
  * @param drainTimeout         how long to wait for outstanding answers after the last send
  * @param commandLine          how the run was invoked, echoed in the report (secrets already redacted)
+ * @param scenario             what to drive: raw WNS notifications (default) or guaranteed control messages
+ * @param controlTtl           {@code X-Wakeline-TTL} of each control message (control scenario only)
  */
 public record LoadTestConfig(
         Path channelsFile,
@@ -47,7 +49,9 @@ public record LoadTestConfig(
         boolean requestForStatus,
         Duration requestTimeout,
         Duration drainTimeout,
-        List<String> commandLine) {
+        List<String> commandLine,
+        Scenario scenario,
+        Duration controlTtl) {
 
     public static final double DEFAULT_RATE_PER_SECOND = 100;
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
@@ -56,6 +60,15 @@ public record LoadTestConfig(
     public static final int DEFAULT_MAX_IN_FLIGHT = 256;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CONTROL_TTL = Duration.ofSeconds(60);
+
+    /** Which traffic a run generates. */
+    public enum Scenario {
+        /** Raw WNS notifications to {@code /w/…} channel URIs. */
+        RAW,
+        /** Guaranteed control messages to {@code /cc/…} URIs, with their receipts read from {@code GET /events}. */
+        CONTROL
+    }
 
     /** A token lives 24 h (wns-spec 1.11); a longer run is a soak test, not this tool's job. */
     public static final Duration MAX_RUN = Duration.ofHours(24);
@@ -80,6 +93,9 @@ public record LoadTestConfig(
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         commandLine = List.copyOf(commandLine);
+        Objects.requireNonNull(scenario, "scenario");
+        Objects.requireNonNull(controlTtl, "controlTtl");
+        require(controlTtl.toSeconds() >= 1, "control TTL must be at least 1 s, got " + controlTtl);
         require(!clientSecret.isEmpty(), "client secret must not be empty");
         require(ratePerSecond > 0 && ratePerSecond <= MAX_RATE_PER_SECOND,
                 "rate must be in (0, " + MAX_RATE_PER_SECOND + "], got " + ratePerSecond);
@@ -112,7 +128,7 @@ public record LoadTestConfig(
                 + ", payloadBytes=" + payloadBytes + ", connections=" + connections + ", httpVersion=" + httpVersion
                 + ", maxInFlight=" + maxInFlight + ", requestForStatus=" + requestForStatus
                 + ", requestTimeout=" + requestTimeout + ", drainTimeout=" + drainTimeout
-                + ", commandLine=" + commandLine + "]";
+                + ", commandLine=" + commandLine + ", scenario=" + scenario + ", controlTtl=" + controlTtl + "]";
     }
 
     private static void require(boolean condition, String message) {
@@ -141,6 +157,8 @@ public record LoadTestConfig(
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private List<String> commandLine = List.of();
+        private Scenario scenario = Scenario.RAW;
+        private Duration controlTtl = DEFAULT_CONTROL_TTL;
 
         private Builder() {
         }
@@ -225,6 +243,16 @@ public record LoadTestConfig(
             return this;
         }
 
+        public Builder scenario(Scenario scenario) {
+            this.scenario = scenario;
+            return this;
+        }
+
+        public Builder controlTtl(Duration controlTtl) {
+            this.controlTtl = controlTtl;
+            return this;
+        }
+
         public Builder commandLine(List<String> commandLine) {
             this.commandLine = commandLine;
             return this;
@@ -238,7 +266,7 @@ public record LoadTestConfig(
             return new LoadTestConfig(channelsFile, Optional.ofNullable(appId), clientSecret,
                     Optional.ofNullable(tokenUri), trustPem, hostnameVerification, ratePerSecond, duration, warmup,
                     payloadBytes, connections, httpVersion, maxInFlight, requestForStatus, requestTimeout,
-                    drainTimeout, commandLine);
+                    drainTimeout, commandLine, scenario, controlTtl);
         }
     }
 }

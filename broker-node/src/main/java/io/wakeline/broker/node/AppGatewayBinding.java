@@ -7,6 +7,10 @@ import io.wakeline.broker.app.AppDirectory;
 import io.wakeline.broker.app.AppRegistry;
 import io.wakeline.broker.app.AppRegistrySettings;
 import io.wakeline.broker.app.ShardedAppDirectory;
+import io.wakeline.broker.app.events.AppEventLog;
+import io.wakeline.broker.app.events.AppEventPublisher;
+import io.wakeline.broker.app.events.AppEventsSettings;
+import io.wakeline.broker.app.events.ShardedAppEventPublisher;
 import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.channel.WebPushSubscriptionToken;
 import io.wakeline.broker.device.PushEndpoints;
@@ -24,7 +28,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** The node's app-server gateway: keys, TLS material, app registry and the HTTPS binding. */
+/** The node's app-server gateway: keys, TLS material, app registry, app event logs and the HTTPS binding. */
 final class AppGatewayBinding {
     private final ServerBinding binding;
     private final AppGatewaySettings settings;
@@ -38,7 +42,8 @@ final class AppGatewayBinding {
 
     /** Everything the device side needs before the HTTPS listener is bound. */
     record Prepared(ActorSystem<?> system, Config config, AppGatewaySettings settings, BrokerKeys keys,
-                    TlsMaterial tls, AppRegistry registry, AppDirectory appDirectory, ChannelUris uris) {
+                    TlsMaterial tls, AppRegistry registry, AppDirectory appDirectory, ChannelUris uris,
+                    AppEventPublisher appEvents) {
 
         Function<ChannelToken, String> channelUris() {
             return uris::uriFor;
@@ -78,7 +83,11 @@ final class AppGatewayBinding {
         AppRegistry registry = new AppRegistry(system, registrySettings);
         registry.registerConfiguredApps(config).toCompletableFuture().get(60, TimeUnit.SECONDS);
         AppDirectory apps = new ShardedAppDirectory(system, registrySettings.askTimeout());
-        return new Prepared(system, config, settings, keys, tls, registry, apps, ChannelUris.of(settings, keys));
+        AppEventsSettings eventSettings = AppEventsSettings.fromConfig(config);
+        AppEventLog.init(system, eventSettings);
+        AppEventPublisher appEvents = new ShardedAppEventPublisher(system, eventSettings);
+        return new Prepared(system, config, settings, keys, tls, registry, apps, ChannelUris.of(settings, keys),
+                appEvents);
     }
 
     int port() {

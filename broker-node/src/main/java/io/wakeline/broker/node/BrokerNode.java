@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import com.typesafe.config.Config;
 import io.wakeline.broker.app.AppDirectory;
+import io.wakeline.broker.app.events.AppEventPublisher;
 import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.broker.device.DeviceEntitySettings;
 import io.wakeline.broker.gateway.device.DeviceGateway;
@@ -34,12 +35,15 @@ public final class BrokerNode implements AutoCloseable {
     private final Config config;
     private final DeviceGateway deviceGateway;
     private final AppGatewayBinding appGateway;
+    private final AppEventPublisher appEvents;
 
-    private BrokerNode(ActorSystem<Void> system, Config config, DeviceGateway deviceGateway, AppGatewayBinding appGateway) {
+    private BrokerNode(ActorSystem<Void> system, Config config, DeviceGateway deviceGateway, AppGatewayBinding appGateway,
+                       AppEventPublisher appEvents) {
         this.system = system;
         this.config = config;
         this.deviceGateway = deviceGateway;
         this.appGateway = appGateway;
+        this.appEvents = appEvents;
     }
 
     public static BrokerNode start(Config config) throws Exception {
@@ -74,7 +78,7 @@ public final class BrokerNode implements AutoCloseable {
         AppGatewayBinding appGateway = app.bind();
         NodeGateways.get(system).bound(deviceGateway);
 
-        BrokerNode node = new BrokerNode(system, config, deviceGateway, appGateway);
+        BrokerNode node = new BrokerNode(system, config, deviceGateway, appGateway, app.appEvents());
         node.registerShutdownTasks();
         return node;
     }
@@ -96,6 +100,11 @@ public final class BrokerNode implements AutoCloseable {
 
     public ActorSystem<Void> system() {
         return system;
+    }
+
+    /** Where this node's device entities hand apps their events (receipts, upstream, channel state). */
+    public AppEventPublisher appEvents() {
+        return appEvents;
     }
 
     public DeviceGateway deviceGateway() {

@@ -9,8 +9,10 @@ import akka.http.javadsl.HttpsConnectionContext;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.Route;
 import io.wakeline.broker.app.AppRegistry;
+import io.wakeline.broker.app.events.AppEventsSettings;
 import io.wakeline.broker.device.DeviceDirectory;
 import io.wakeline.broker.device.DeviceInspector;
+import io.wakeline.broker.gateway.events.AppEventStreamRoute;
 import io.wakeline.broker.gateway.ratelimit.InFlightLimit;
 import io.wakeline.broker.gateway.webpush.MessageResourceSealer;
 import io.wakeline.broker.gateway.webpush.WebPushRequestRules;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTPS endpoint app servers talk to: the WNS send route ({@code /w/…}), the Web Push endpoint
- * ({@code /wp/…}), the OAuth token endpoint ({@code /accesstoken.srf}) and the admin API ({@code /admin/apps}). HTTP/2 is negotiated by ALPN when
+ * ({@code /wp/…}), the OAuth token endpoint ({@code /accesstoken.srf}), the app event stream ({@code /events})
+ * and the admin API ({@code /admin/apps}). HTTP/2 is negotiated by ALPN when
  * {@code akka.http.server.enable-http2 = on}, which the node's configuration sets.
  *
  * <p>Typical wiring in the node's main:
@@ -43,6 +46,7 @@ public final class AppGateway {
     private final WebPushRoute webPushRoute;
     private final OAuthTokenRoute tokenRoute;
     private final AdminRoute adminRoute;
+    private final AppEventStreamRoute eventStreamRoute;
 
     public AppGateway(ActorSystem<?> system, AppGatewaySettings settings, AppRegistry registry,
                       DeviceDirectory devices, DeviceInspector inspector, BrokerKeys keys) {
@@ -62,10 +66,13 @@ public final class AppGateway {
                 new MessageResourceSealer(keys.channelTokenKey()));
         this.tokenRoute = new OAuthTokenRoute(system, registry, keys.accessTokenSealer(), settings, clock);
         this.adminRoute = new AdminRoute(system, registry, inspector, new AdminCredential(keys.adminToken()), settings);
+        this.eventStreamRoute = new AppEventStreamRoute(system, AppEventsSettings.fromConfig(system.settings().config()),
+                keys.accessTokenSealer(), clock);
     }
 
     public Route createRoute() {
-        return concat(sendRoute.route(), webPushRoute.route(), tokenRoute.route(), adminRoute.route());
+        return concat(sendRoute.route(), webPushRoute.route(), tokenRoute.route(), adminRoute.route(),
+                eventStreamRoute.route());
     }
 
     /** Binds {@code route} over HTTPS on the configured host and port. */

@@ -1,0 +1,101 @@
+package io.wakeline.broker.gateway.events;
+
+import io.wakeline.broker.gateway.app.AccessToken;
+import io.wakeline.broker.gateway.app.AccessTokenSealer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides on a {@code GET /events} request: whose stream (the app of the bearer access token, the same OAuth
+ * token as for sends) and where it resumes ({@code Last-Event-ID}, else {@code ?after=}, else from the start).
+ */
+public final class EventStreamRequestRules {
+    private static final String BEARER = "Bearer ";
+    /** Sequence numbers are positive longs: 19 digits at most. */
+    private static final int MAX_ID_LENGTH = 19;
+
+    private final AccessTokenSealer accessTokens;
+
+    public EventStreamRequestRules(AccessTokenSealer accessTokens) {
+        this.accessTokens = accessTokens;
+    }
+
+    /** The parts of the request the rules look at; header lists hold every occurrence. */
+    public record Head(List<String> authorization, List<String> lastEventId, Optional<String> after) {
+    }
+
+    public sealed interface Decision {
+        /** Stream {@code appId}'s events with sequence numbers above {@code afterSequenceNr}. */
+        record Open(String appId, long afterSequenceNr) implements Decision {
+        }
+
+        record Rejected(Kind kind, String description) implements Decision {
+        }
+
+        enum Kind {
+            UNAUTHORIZED(401), BAD_REQUEST(400);
+
+            private final int httpStatus;
+
+            Kind(int httpStatus) {
+                this.httpStatus = httpStatus;
+            }
+
+            public int httpStatus() {
+                return httpStatus;
+            }
+        }
+    }
+
+    public Decision check(Head head, long nowMillis) {
+        if (head.authorization().size() != 1) {
+            return unauthorized(head.authorization().isEmpty()
+                    ? "Missing Authorization header" : "More than one Authorization header");
+        }
+        String credentials = head.authorization().get(0);
+        if (credentials.length() <= BEARER.length()
+                || !credentials.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return unauthorized("Authorization must be a Bearer access token");
+        }
+        String sealed = credentials.substring(BEARER.length()).trim();
+        if (sealed.length() > AccessTokenSealer.MAX_SEALED_LENGTH
+                || !(accessTokens.open(sealed) instanceof AccessTokenSealer.Opened.Valid valid)) {
+            return unauthorized("Invalid access token");
+        }
+        AccessToken token = valid.token();
+        if (token.isExpiredAt(nowMillis)) {
+            return unauthorized("Access token expired");
+        }
+        if (head.lastEventId().size() > 1) {
+            return badRequest("More than one Last-Event-ID header");
+        }
+        Optional<String> resume = head.lastEventId().isEmpty() ? head.after() : Optional.of(head.lastEventId().get(0));
+        if (resume.isEmpty() || resume.get().isBlank()) {
+            return new Decision.Open(token.packageSid(), 0);
+        }
+        Optional<Long> after = sequenceNr(resume.get().trim());
+        if (after.isEmpty()) {
+            return badRequest("Last-Event-ID / after must be an event id (a non-negative integer)");
+        }
+        return new Decision.Open(token.packageSid(), after.get());
+    }
+
+    private static Optional<Long> sequenceNr(String text) {
+        if (text.isEmpty() || text.length() > MAX_ID_LENGTH || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Decision unauthorized(String description) {
+        return new Decision.Rejected(Decision.Kind.UNAUTHORIZED, description);
+    }
+
+    private static Decision badRequest(String description) {
+        return new Decision.Rejected(Decision.Kind.BAD_REQUEST, description);
+    }
+}

@@ -1,0 +1,216 @@
+package io.wakeline.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+/**
+ * {@code --scenario control}: guaranteed control messages ({@code POST /cc/<token>}) at a fixed open-loop rate,
+ * each with a unique {@code X-Wakeline-Message-Id}, while the app's {@code GET /events} stream is read at the
+ * same time for their receipts. Reports accepted / delivered / acked counts and rates and latency percentiles
+ * from each message's intended send time (no coordinated omission, as in {@link LoadTest}).
+ */
+public final class ControlLoadTest {
+    static final String EVENTS_PATH = "/events";
+    static final String MESSAGE_ID_HEADER = "X-Wakeline-Message-Id";
+    static final String TTL_HEADER = "X-Wakeline-TTL";
+
+    private static final double NANOS_PER_SECOND = 1_000_000_000.0;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LoadTestConfig config;
+    private final List<DeviceChannel> channels;
+    private final List<HttpClient> clients;
+    private final AccessTokenSource tokens;
+    private final RunSettings settings;
+    private final Semaphore inFlight;
+    private final ControlTally tally = new ControlTally();
+    private final String runNonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
+
+    private ControlLoadTest(LoadTestConfig config, List<DeviceChannel> channels, List<HttpClient> clients,
+                            AccessTokenSource tokens, RunSettings settings) {
+        this.config = config;
+        this.channels = channels;
+        this.clients = clients;
+        this.tokens = tokens;
+        this.settings = settings;
+        this.inFlight = new Semaphore(config.maxInFlight());
+    }
+
+    public static ControlReport run(LoadTestConfig config) throws LoadTestAbortedException, InterruptedException {
+        List<DeviceChannel> channels;
+        try {
+            channels = ChannelFile.readControl(config.channelsFile(), config.appId());
+        } catch (IOException e) {
+            throw new LoadTestAbortedException("cannot read channel file: " + e.getMessage(), e);
+        }
+        if (channels.isEmpty()) {
+            throw new LoadTestAbortedException("no control channels (\"kind\":\"control\") in " + config.channelsFile()
+                    + config.appId().map(id -> " for app " + id).orElse(""));
+        }
+        Set<String> apps = channels.stream().map(DeviceChannel::appId).collect(Collectors.toCollection(TreeSet::new));
+        if (config.appId().isEmpty() && apps.size() != 1) {
+            throw new LoadTestAbortedException("channel file holds control channels of " + apps.size() + " apps "
+                    + apps + "; choose one with --app-id");
+        }
+        String appId = config.appId().orElse(apps.iterator().next());
+        URI origin = origin(channels.get(0).channelUri());
+        URI tokenUri = config.tokenUri().orElse(origin.resolve(LoadTest.TOKEN_PATH));
+        List<HttpClient> clients = clients(config);
+        AccessTokenSource tokens = new AccessTokenSource(clients.get(0), tokenUri, appId, config.clientSecret(),
+                config.requestTimeout());
+        try {
+            tokens.current().get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new LoadTestAbortedException("no access token: " + e.getMessage(), e);
+        }
+        RunSettings settings = RunSettings.of(config, channels.size(), appId, tokenUri);
+        return new ControlLoadTest(config, channels, clients, tokens, settings).execute(origin.resolve(EVENTS_PATH));
+    }
+
+    static URI origin(URI uri) {
+        return URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + "/");
+    }
+
+    private ControlReport execute(URI eventsUri) throws InterruptedException, LoadTestAbortedException {
+        // the stream gets a client of its own: its one long response must not share a connection's streams
+        HttpClient streamClient = clients(config).get(0);
+        try (EventStreamReader reader = new EventStreamReader(streamClient, eventsUri, tokens, this::onStreamEvent)) {
+            reader.start();
+            if (!reader.awaitConnected(config.requestTimeout())) {
+                throw new LoadTestAbortedException("event stream " + eventsUri + " did not open within "
+                        + config.requestTimeout());
+            }
+            long warmupNanos = config.warmup().toNanos();
+            long runNanos = warmupNanos + config.duration().toNanos();
+            long startNanos = System.nanoTime();
+            long startEpochNanos = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
+            for (long sequence = 0; ; sequence++) {
+                long dueOffset = (long) (sequence * NANOS_PER_SECOND / config.ratePerSecond());
+                if (dueOffset >= runNanos) {
+                    break;
+                }
+                parkUntil(startNanos + dueOffset);
+                dispatch(sequence, startNanos + dueOffset, startEpochNanos + dueOffset, dueOffset >= warmupNanos);
+            }
+            parkUntil(startNanos + runNanos);
+            long measuredStart = startNanos + warmupNanos;
+            double measuredSeconds = (System.nanoTime() - measuredStart) / NANOS_PER_SECOND;
+            long drainDeadline = System.nanoTime() + config.drainTimeout().toNanos();
+            if (inFlight.tryAcquire(config.maxInFlight(), config.drainTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                inFlight.release(config.maxInFlight());
+            }
+            while (!tally.allSettled() && System.nanoTime() < drainDeadline) {
+                Thread.sleep(20);
+            }
+            return report(tally.totals(), measuredStart, measuredSeconds, reader.reconnects());
+        }
+    }
+
+    private ControlReport report(ControlTally.Totals t, long measuredStart, double measuredSeconds, long reconnects) {
+        double deliverWindow = Math.max(measuredSeconds, (t.lastDeliveredNanos() - measuredStart) / NANOS_PER_SECOND);
+        double ackWindow = Math.max(measuredSeconds, (t.lastAckedNanos() - measuredStart) / NANOS_PER_SECOND);
+        long unsettled = t.accepted() - t.acked() - t.expired() - t.rejected();
+        return new ControlReport(config.commandLine(), settings, config.ratePerSecond(), measuredSeconds, t.sent(),
+                t.accepted(), t.delivered(), t.acked(), t.expired(), t.rejected(), unsettled, t.transportErrors(),
+                t.skipped(), t.unmatchedReceipts() + t.stashedUnmatched(), reconnects, t.byHttpStatus(),
+                t.accepted() / measuredSeconds, t.delivered() / deliverWindow, t.acked() / ackWindow,
+                t.accept(), t.deliver(), t.ack());
+    }
+
+    private void dispatch(long sequence, long dueNanos, long dueEpochNanos, boolean measured) {
+        if (!inFlight.tryAcquire()) {
+            tally.skipped(measured);
+            return;
+        }
+        String clientId = "lt-" + runNonce + "-" + sequence;
+        tally.sent(clientId, dueNanos, measured);
+        DeviceChannel channel = channels.get((int) (sequence % channels.size()));
+        HttpClient client = clients.get((int) (sequence % clients.size()));
+        byte[] payload = PayloadLayout.encode(new PayloadLayout.Stamp(sequence, dueEpochNanos), config.payloadBytes());
+        tokens.current()
+                .thenCompose(token -> client.sendAsync(HttpRequest.newBuilder(channel.channelUri())
+                        .timeout(config.requestTimeout())
+                        .header("Authorization", "Bearer " + token.value())
+                        .header("Content-Type", "application/octet-stream")
+                        .header(MESSAGE_ID_HEADER, clientId)
+                        .header(TTL_HEADER, Long.toString(config.controlTtl().toSeconds()))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(),
+                        HttpResponse.BodyHandlers.discarding())
+                        .whenComplete((response, failure) -> {
+                            if (response != null && response.statusCode() == 401) {
+                                tokens.renewAfterRejection(token);
+                            }
+                        }))
+                .whenComplete((response, failure) -> {
+                    try {
+                        if (failure != null) {
+                            tally.transportError(clientId);
+                        } else {
+                            tally.answered(clientId, response.statusCode(),
+                                    response.headers().firstValue(MESSAGE_ID_HEADER).orElse(null), System.nanoTime());
+                        }
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+    }
+
+    private void onStreamEvent(EventStreamReader.StreamEvent event) {
+        if (!"receipt".equals(event.type())) {
+            return;
+        }
+        long arrival = System.nanoTime();
+        try {
+            JsonNode data = JSON.readTree(event.data());
+            String fate = data.path("fate").asText("").toUpperCase(Locale.ROOT);
+            ControlTally.Fate parsed = ControlTally.Fate.valueOf(fate);
+            tally.receipt(data.path("messageId").asText(""), parsed, arrival);
+        } catch (IOException | IllegalArgumentException e) {
+            // a receipt this version does not understand counts as unmatched
+            tally.receipt("", ControlTally.Fate.ACCEPTED, arrival);
+        }
+    }
+
+    private static List<HttpClient> clients(LoadTestConfig config) throws LoadTestAbortedException {
+        javax.net.ssl.SSLContext ssl;
+        try {
+            ssl = PinnedTrust.sslContext(config.trustPem(), config.hostnameVerification());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new LoadTestAbortedException("cannot trust " + config.trustPem() + ": " + e.getMessage(), e);
+        }
+        List<HttpClient> clients = new ArrayList<>(config.connections());
+        for (int i = 0; i < config.connections(); i++) {
+            clients.add(HttpClient.newBuilder().version(config.httpVersion()).sslContext(ssl)
+                    .connectTimeout(config.requestTimeout()).followRedirects(HttpClient.Redirect.NEVER).build());
+        }
+        return List.copyOf(clients);
+    }
+
+    private static void parkUntil(long deadlineNanos) throws InterruptedException {
+        for (long remaining = deadlineNanos - System.nanoTime(); remaining > 0;
+                remaining = deadlineNanos - System.nanoTime()) {
+            LockSupport.parkNanos(remaining);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("load test interrupted");
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.wakeline.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControlLoadTestTest {
+
+    @TempDir
+    static Path certificates;
+
+    @TempDir
+    Path work;
+
+    private static TestCertificate certificate;
+    private FakeControlBroker broker;
+
+    @BeforeAll
+    static void makeCertificate() throws Exception {
+        certificate = TestCertificate.generate(certificates, TestCertificate.LOOPBACK_NAMES);
+    }
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        broker = FakeControlBroker.start(certificate);
+    }
+
+    @AfterEach
+    void stopBroker() {
+        broker.close();
+    }
+
+    private LoadTestConfig.Builder config() throws Exception {
+        return LoadTestConfig.builder()
+                .scenario(LoadTestConfig.Scenario.CONTROL)
+                .channelsFile(broker.writeChannelFile(work, 3))
+                .clientSecret(FakeControlBroker.CLIENT_SECRET)
+                .trustPem(certificate.pem())
+                .ratePerSecond(200)
+                .duration(Duration.ofSeconds(1))
+                .drainTimeout(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void everyAcceptedMessageIsFollowedToItsAckOnTheEventStream() throws Exception {
+        broker.recordForeignReceipt();
+        ControlReport report = ControlLoadTest.run(config().build());
+
+        assertEquals(200, report.sent());
+        assertEquals(200, report.accepted());
+        assertEquals(200, report.delivered());
+        assertEquals(200, report.acked());
+        assertEquals(0, report.unsettled());
+        assertEquals(new TreeMap<>(Map.of(201, 200L)), report.httpStatusCounts());
+        assertEquals(1, report.unmatchedReceipts(), "the earlier run's receipt matches nothing of this run");
+        assertEquals(200, report.acceptLatency().count());
+        assertEquals(200, report.ackLatency().count());
+        assertTrue(report.ackLatency().p50Ms() >= report.acceptLatency().p50Ms() - 5,
+                "acks come after accepts: " + report.toTable());
+        assertTrue(report.acceptedPerSecond() > 150 && report.ackedPerSecond() > 100, report.toTable());
+        assertEquals(200, broker.clientIds().stream().distinct().count(), "every message id is unique");
+    }
+
+    @Test
+    void aCutEventStreamIsResumedWithLastEventIdWithoutLosingOrRepeatingReceipts() throws Exception {
+        broker.dropFirstStreamAfter(100);
+        ControlReport report = ControlLoadTest.run(config().build());
+
+        assertEquals(200, report.acked());
+        assertEquals(200, report.delivered());
+        assertEquals(0, report.unmatchedReceipts());
+        assertTrue(report.streamReconnects() >= 1);
+        assertEquals("", broker.lastEventIds().get(0));
+        assertEquals("100", broker.lastEventIds().get(1));
+    }
+
+    @Test
+    void theControlScenarioIsChosenOnTheCommandLineAndReportsJson() throws Exception {
+        Path json = work.resolve("report.json");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = LoadTestMain.execute(List.of("--scenario", "control",
+                        "--channels", broker.writeChannelFile(work, 2).toString(), "--trust-pem", certificate.pem().toString(),
+                        "--rate", "50", "--duration-seconds", "1", "--ttl-seconds", "30", "--report-json", json.toString()),
+                Map.of(LoadTestArguments.CLIENT_SECRET_ENV, FakeControlBroker.CLIENT_SECRET),
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+
+        assertEquals(LoadTestMain.EXIT_REPORTED, status);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("ack latency ms"));
+        ControlReport report = ControlReport.fromJson(Files.readString(json));
+        assertEquals(50, report.acked());
+        SortedMap<Integer, Long> statuses = report.httpStatusCounts();
+        assertEquals(50L, statuses.get(201));
+    }
+}
