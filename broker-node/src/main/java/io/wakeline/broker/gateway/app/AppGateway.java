@@ -9,7 +9,9 @@ import akka.http.javadsl.HttpsConnectionContext;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.Route;
 import io.wakeline.broker.app.AppRegistry;
+import io.wakeline.broker.device.ControlChannelDirectory;
 import io.wakeline.broker.device.DeviceDirectory;
+import io.wakeline.broker.device.control.ControlChannelSettings;
 import io.wakeline.broker.device.DeviceInspector;
 import io.wakeline.broker.gateway.ratelimit.InFlightLimit;
 import io.wakeline.broker.gateway.webpush.MessageResourceSealer;
@@ -43,14 +45,24 @@ public final class AppGateway {
     private final WebPushRoute webPushRoute;
     private final OAuthTokenRoute tokenRoute;
     private final AdminRoute adminRoute;
+    private final ControlChannelRoute controlRoute;
 
     public AppGateway(ActorSystem<?> system, AppGatewaySettings settings, AppRegistry registry,
                       DeviceDirectory devices, DeviceInspector inspector, BrokerKeys keys) {
         this(system, settings, registry, devices, inspector, keys, Clock.systemUTC());
     }
 
+    /** With the control-channel route when {@code devices} also serves control channels (default limits). */
     public AppGateway(ActorSystem<?> system, AppGatewaySettings settings, AppRegistry registry,
                       DeviceDirectory devices, DeviceInspector inspector, BrokerKeys keys, Clock clock) {
+        this(system, settings, registry, devices, inspector, keys, clock,
+                devices instanceof ControlChannelDirectory control ? control : null, ControlChannelSettings.DEFAULTS);
+    }
+
+    /** {@code control} null: no control-channel route. */
+    public AppGateway(ActorSystem<?> system, AppGatewaySettings settings, AppRegistry registry,
+                      DeviceDirectory devices, DeviceInspector inspector, BrokerKeys keys, Clock clock,
+                      ControlChannelDirectory control, ControlChannelSettings controlSettings) {
         String debugTrace = settings.debugTrace().isBlank() ? debugTraceOf(system.address()) : settings.debugTrace();
         WnsRequestRules rules = new WnsRequestRules(keys.channelTokenSealer(), keys.accessTokenSealer());
         InFlightLimit inFlight = new InFlightLimit(settings.limits().maxInFlightSends());
@@ -62,10 +74,15 @@ public final class AppGateway {
                 new MessageResourceSealer(keys.channelTokenKey()));
         this.tokenRoute = new OAuthTokenRoute(system, registry, keys.accessTokenSealer(), settings, clock);
         this.adminRoute = new AdminRoute(system, registry, inspector, new AdminCredential(keys.adminToken()), settings);
+        this.controlRoute = control == null ? null : new ControlChannelRoute(system, new ControlChannelRequestRules(
+                keys.controlChannelTokenSealer(), keys.accessTokenSealer(), controlSettings), control, settings, clock, inFlight);
     }
 
     public Route createRoute() {
-        return concat(sendRoute.route(), webPushRoute.route(), tokenRoute.route(), adminRoute.route());
+        if (controlRoute == null) {
+            return concat(sendRoute.route(), webPushRoute.route(), tokenRoute.route(), adminRoute.route());
+        }
+        return concat(sendRoute.route(), controlRoute.route(), webPushRoute.route(), tokenRoute.route(), adminRoute.route());
     }
 
     /** Binds {@code route} over HTTPS on the configured host and port. */
