@@ -155,7 +155,7 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
      */
     public List<ControlMessage> nextToDeliver(Map<String, Long> sentUpTo, Map<String, Long> ackedUpTo, int window,
                                               long nowMillis, Predicate<ControlQueue> mayDeliver) {
-        int inFlight = inFlight(sentUpTo, ackedUpTo);
+        int inFlight = inFlight(sentUpTo, ackedUpTo, nowMillis);
         int room = window - inFlight;
         if (room <= 0) {
             return List.of();
@@ -190,8 +190,11 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
         return out;
     }
 
-    /** Messages sent and neither acked nor expired. */
-    public int inFlight(Map<String, Long> sentUpTo, Map<String, Long> ackedUpTo) {
+    /**
+     * Messages sent and neither acked nor expired. An expired one never counts: it is not sent again, and one that
+     * was skipped for its expiry lies below {@code sentUpTo} without ever having been sent.
+     */
+    public int inFlight(Map<String, Long> sentUpTo, Map<String, Long> ackedUpTo, long nowMillis) {
         int n = 0;
         for (ControlQueue queue : queues.values()) {
             long sent = sentUpTo.getOrDefault(queue.key(), 0L);
@@ -200,7 +203,7 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
                 continue;
             }
             for (ControlMessage m : queue.pending()) {
-                if (m.seq() > acked && m.seq() <= sent) {
+                if (m.seq() > acked && m.seq() <= sent && !m.isExpiredAt(nowMillis)) {
                     n++;
                 }
             }
