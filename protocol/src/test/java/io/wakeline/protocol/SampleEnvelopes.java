@@ -54,7 +54,9 @@ final class SampleEnvelopes {
                 .setMessageId("3FA11A2B4C5D6E7F")
                 .setChannelId("ch-9b1d")
                 .setSentAtMillis(1_700_000_000_123L)
-                .setRawDelivery(RawDelivery.BACKGROUND_TASK)).build());
+                .setRawDelivery(RawDelivery.BACKGROUND_TASK)
+                .setControlChannelId("voip-1")
+                .setSequence(-1L)).build());
         samples.put(Envelope.BodyCase.ACK, Envelope.newBuilder().setAck(Ack.newBuilder()
                 .addDeliveryIds(1).addDeliveryIds(2).addDeliveryIds(-1L)).build());
         samples.put(Envelope.BodyCase.UPSTREAM, Envelope.newBuilder().setUpstream(Upstream.newBuilder()
@@ -87,9 +89,9 @@ final class SampleEnvelopes {
                 .setResourceType(ControlChannelResourceType.REQUEST_HARDWARE_SLOT).setOperation(ControlChannelOperation.CREATE)).build());
         samples.put(Envelope.BodyCase.CONTROL_CHANNEL_STATUS, Envelope.newBuilder().setControlChannelStatus(ControlChannelStatus.newBuilder()
                 .setRequestId(14).setAppId(APP_ID).setChannelId("voip-1").setStatus(ControlChannelTriggerStatus.HARDWARE_SLOT_ALLOCATED)
-                .setClosed(true).setRejection("none")).build());
+                .setClosed(true).setRejection("none").setControlChannelUri("https://node-1.example/cc/AwYAAAB")).build());
         samples.put(Envelope.BodyCase.POWER_REPORT, Envelope.newBuilder().setPowerReport(PowerReport.newBuilder()
-                .setPowerState(PowerState.CONNECTED_STANDBY).setPowerSource(PowerSource.BATTERY)).build());
+                .setPowerState(PowerState.CONNECTED_STANDBY).setPowerSource(PowerSource.BATTERY).setBatterySaver(true)).build());
         samples.put(Envelope.BodyCase.APP_STATE_REPORT, Envelope.newBuilder().setAppStateReport(AppStateReport.newBuilder()
                 .setAppId(APP_ID).setState(AppExecutionState.SUSPENDED)).build());
         samples.put(Envelope.BodyCase.TRIGGER_REGISTRATION, Envelope.newBuilder().setTriggerRegistration(TriggerRegistration.newBuilder()
@@ -108,6 +110,26 @@ final class SampleEnvelopes {
                 .setHardwareSlotReset(true).setSoftwareSlotReset(true)).build());
         samples.put(Envelope.BodyCase.CONTROL_CHANNEL_RESET, Envelope.newBuilder().setControlChannelReset(ControlChannelResetReport.newBuilder()
                 .setReason(ControlChannelResetReason.QUIET_HOURS_EXIT)).build());
+        samples.put(Envelope.BodyCase.CHANNEL_CLOSE, Envelope.newBuilder().setChannelClose(ChannelClose.newBuilder()
+                .setRequestId(31).setAppId(APP_ID).setChannelId("ch-9b1d")).build());
+        samples.put(Envelope.BodyCase.CHANNEL_CLOSED, Envelope.newBuilder().setChannelClosed(ChannelClosed.newBuilder()
+                .setRequestId(31).setAppId(APP_ID).addClosedChannelIds("ch-9b1d")).build());
+        samples.put(Envelope.BodyCase.WEB_PUSH_SUBSCRIBE, Envelope.newBuilder().setWebPushSubscribe(WebPushSubscribe.newBuilder()
+                .setRequestId(33).setAppId(APP_ID).setApplicationServerKey(ByteString.copyFrom(bytes(65, 0x04)))).build());
+        samples.put(Envelope.BodyCase.WEB_PUSH_SUBSCRIPTION, Envelope.newBuilder().setWebPushSubscription(WebPushSubscription.newBuilder()
+                .setRequestId(33).setAppId(APP_ID).setEndpoint("https://node-1.example/wp/AwYAAAB")
+                .setExpiresAtMillis(1_702_592_000_000L).setSubscriptionId("sub-1")).build());
+        samples.put(Envelope.BodyCase.WEB_PUSH_UNSUBSCRIBE, Envelope.newBuilder().setWebPushUnsubscribe(WebPushUnsubscribe.newBuilder()
+                .setSubscriptionId("sub-1")).build());
+        samples.put(Envelope.BodyCase.WEB_PUSH_NOTIFICATION, Envelope.newBuilder().setWebPushNotification(WebPushNotification.newBuilder()
+                .setDeliveryId(-1L).setAppId(APP_ID).setSubscriptionId("sub-1").setPayload(ByteString.copyFrom(bytes(100, 0x10)))
+                .setContentEncoding("aes128gcm").setMessageId("m-1").setSentAtMillis(1_700_000_000_123L)).build());
+        samples.put(Envelope.BodyCase.CONTROL_ACK, Envelope.newBuilder().setControlAck(ControlAck.newBuilder()
+                .setAppId(APP_ID).setChannelId("voip-1").setUpToSequence(-1L)).build());
+        samples.put(Envelope.BodyCase.CONTROL_KEEP_ALIVE, Envelope.newBuilder().setControlKeepAlive(ControlKeepAlive.newBuilder()
+                .setAppId(APP_ID).setChannelId("voip-1")).build());
+        samples.put(Envelope.BodyCase.CONTROL_UPSTREAM, Envelope.newBuilder().setControlUpstream(ControlUpstream.newBuilder()
+                .setAppId(APP_ID).setChannelId("voip-1").setUpstreamId(-1L).setPayload(ByteString.copyFrom(bytes(64, 0x20)))).build());
         return samples;
     }
 
