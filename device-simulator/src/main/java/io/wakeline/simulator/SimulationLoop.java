@@ -819,6 +819,7 @@ final class SimulationLoop implements Runnable {
         }
         schedule(device, now + TimeUnit.MILLISECONDS.toNanos(device.heartbeatMillis));
         send(device, Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(nextPingNonce++)).build());
+        model.sendControlKeepAlives(device);
         if (!device.hasEveryChannel) {
             // a request the broker refused as retryable (INTERNAL, RATE_LIMITED) is asked again, at most once
             // per heartbeat: by then any earlier request has been answered or has timed out on the broker

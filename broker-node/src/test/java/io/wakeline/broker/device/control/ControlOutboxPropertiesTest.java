@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
  * expired handed out, the window and the backlog never exceeded, and a device that drops what it already processed
  * (by sequence) processes every acked message exactly once.
  */
-class ControlOutboxProperties {
+class ControlOutboxPropertiesTest {
     private static final String APP = "ms-app://S-1-15-2-1";
     private static final List<String> CHANNELS = List.of("a", "b", "c");
     private static final int WINDOW = 4;
