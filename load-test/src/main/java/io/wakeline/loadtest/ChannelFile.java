@@ -37,8 +37,8 @@ public final class ChannelFile {
                 if (line.isBlank()) {
                     continue;
                 }
-                if (isWebPushRecord(line)) {
-                    continue; // the simulator's Web Push subscriptions share the file; WNS load needs channels only
+                if (isOtherRecord(line)) {
+                    continue; // Web Push subscriptions and control channels share the file; WNS load needs channels only
                 }
                 DeviceChannel channel = parse(file, lineNumber, line);
                 if (appId.map(channel.appId()::equals).orElse(true)) {
@@ -49,9 +49,10 @@ public final class ChannelFile {
         return List.copyOf(channels);
     }
 
-    private static boolean isWebPushRecord(String line) {
+    /** A line with a {@code kind} ({@code web-push}, {@code control}) is not a WNS channel. */
+    private static boolean isOtherRecord(String line) {
         try {
-            return "web-push".equals(JSON.readTree(line).path("kind").asText(""));
+            return !JSON.readTree(line).path("kind").asText("").isEmpty();
         } catch (JsonProcessingException e) {
             return false; // reported by parse, with its line number
         }

@@ -216,6 +216,23 @@ class DeviceEntityControlTest {
     }
 
     @Test
+    void aSuspendedAppIsWokenByABackgroundTaskChargedToItsBudget() {
+        readyChannel("chat", ControlChannelTriggerResourceType.RequestSoftwareSlot, DeviceCapabilities.NONE);
+        entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Suspended));
+        var first = entity.<DeviceEntity.ControlSendReply>runCommand(r -> new DeviceEntity.EnqueueControlMessage(APP, "chat",
+                "", "wake".getBytes(StandardCharsets.UTF_8), System.currentTimeMillis(), Long.MAX_VALUE, r));
+        assertEquals(DeviceEntity.ControlSendResult.ACCEPTED, first.reply().result());
+        LinkRegistry.Deliver woken = receive(link, 1).get(0);
+        assertEquals(io.wakeline.protocol.v1.RawDelivery.BACKGROUND_TASK, woken.rawDelivery());
+        assertTrue(entity.getState().policy().apps().runningTask(APP).isPresent(), "the task start was persisted");
+        send("chat", "", "later");
+        expectNoDelivery(link, 200); // one background task at a time (wns-spec 5.10)
+        entity.runCommand(new DeviceEntity.ReportBackgroundTask(APP, io.wakeline.broker.device.policy.TriggerKind.ControlChannelTrigger,
+                10, 0, System.currentTimeMillis()));
+        assertEquals("later", new String(receive(link, 1).get(0).payload(), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void acceptedMessagesAndTheirReceiptsSurviveARestart() throws Exception {
         readyChannel("chat", ControlChannelTriggerResourceType.RequestSoftwareSlot, DeviceCapabilities.NONE);
         DeviceEntity.ControlSendReply sent = send("chat", "", "durable");
