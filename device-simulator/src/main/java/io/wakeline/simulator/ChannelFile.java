@@ -12,7 +12,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * Issued channels as JSON lines, one object per line, for load generators that send to the channel URIs:
  * {@code {"deviceId":"dev-0","appId":"ms-app://S-1-15-2-1","channelUri":"https://...","channelId":"...","expiresAtMillis":123}}.
- * Web Push subscriptions are lines of their own with {@code "kind":"web-push"} (see {@link #append(WebPushSubscriptionRecord)}).
+ * Web Push subscriptions are lines of their own with {@code "kind":"web-push"} (see {@link #append(WebPushSubscriptionRecord)}),
+ * control channels with {@code "kind":"control"} (see {@link #append(ControlChannelRecord)}).
  * Written on the selector thread; flushed once per selector round so readers see lines within milliseconds.
  */
 final class ChannelFile implements AutoCloseable {
@@ -68,6 +69,29 @@ final class ChannelFile implements AutoCloseable {
                 .put("endpoint", subscription.endpoint())
                 .put("subscriptionId", subscription.subscriptionId())
                 .put("expiresAtMillis", subscription.expiresAtMillis());
+        try {
+            writer.write(json.writeValueAsString(line));
+            writer.write('\n');
+            dirty = true;
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    /**
+     * A control channel, as its own kind of line:
+     * {@code {"kind":"control","deviceId":…,"appId":…,"channelId":…,"controlChannelUri":…}}.
+     */
+    void append(ControlChannelRecord channel) {
+        if (writer == null) {
+            return;
+        }
+        ObjectNode line = json.createObjectNode()
+                .put("kind", "control")
+                .put("deviceId", channel.deviceId())
+                .put("appId", channel.appId())
+                .put("channelId", channel.channelId())
+                .put("controlChannelUri", channel.controlChannelUri());
         try {
             writer.write(json.writeValueAsString(line));
             writer.write('\n');

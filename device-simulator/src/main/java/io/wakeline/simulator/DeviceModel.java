@@ -539,6 +539,31 @@ final class DeviceModel {
         }
     }
 
+    /**
+     * The app-level keep-alive of every control channel the device created (docs/protocol.md §15), sent with each
+     * heartbeat: far more often than any server keep-alive interval (15+ minutes), so the channels never go stale.
+     * A channel the broker refused is unknown to it, and its keep-alive ignored.
+     */
+    boolean sendControlKeepAlives(SimulatedDevice device) {
+        DeviceModelState m = device.model;
+        if (m == null || m.channelsCreated == 0) {
+            return true;
+        }
+        for (int app = 0; app < appIds.size(); app++) {
+            if ((m.channelsCreated & (1L << app)) == 0) {
+                continue;
+            }
+            for (int channel = 0; channel < population.controlChannelsPerApp(); channel++) {
+                if (!send(device, Envelope.newBuilder().setControlKeepAlive(io.wakeline.protocol.v1.ControlKeepAlive.newBuilder()
+                        .setAppId(appIds.get(app)).setChannelId(controlChannelId(app, channel))).build())) {
+                    return false;
+                }
+                counters.controlKeepAliveSent();
+            }
+        }
+        return true;
+    }
+
     /** Control channel ids a device with the model on uses: {@code cc-<app position>-<channel>}. */
     static String controlChannelId(int app, int channel) {
         return "cc-" + app + "-" + channel;

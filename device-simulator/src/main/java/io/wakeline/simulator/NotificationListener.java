@@ -17,6 +17,14 @@ public interface NotificationListener {
     /** A WNS notification (toast, tile, badge or raw). */
     void onNotification(String deviceId, Notification notification);
 
+    /**
+     * A guaranteed control-channel message the device processes: called once per (app, channel, sequence), in
+     * sequence order per channel; redeliveries of what was already processed are dropped before this and counted in
+     * {@link ControlStats#duplicatesDropped()}. Ignored unless overridden.
+     */
+    default void onControlMessage(String deviceId, Notification notification) {
+    }
+
     /** A Web Push message; ignored unless overridden. */
     default void onWebPush(String deviceId, WebPushNotification message) {
     }

@@ -46,6 +46,15 @@ final class SimulatedDevice {
     /** Frames a test sent through this device that still wait for their answer; null while there are none. */
     List<ScriptedRequest> scriptedRequests;
 
+    /**
+     * Guaranteed control channels, by app id + "\n" + channel id: the highest sequence processed (what the device
+     * acks, and how it drops redeliveries). Null until the first control message; kept across links, as a real
+     * device keeps it across reconnects.
+     */
+    java.util.Map<String, Long> controlProcessed;
+    /** Control acks to send with the next Ack flush: key as above → highest sequence processed. */
+    java.util.Map<String, Long> controlAcksDue;
+
     SimulatedDevice(String id) {
         this.id = id;
     }

@@ -733,6 +733,12 @@ final class SimulationLoop implements Runnable {
             onUnexpected(device, envelope.getBodyCase());
             return;
         }
+        if (envelope.getBodyCase() == Envelope.BodyCase.CONTROL_CHANNEL_STATUS && channelFile != null
+                && !envelope.getControlChannelStatus().getControlChannelUri().isEmpty()) {
+            var status = envelope.getControlChannelStatus();
+            channelFile.append(new ControlChannelRecord(device.id, status.getAppId(), status.getChannelId(),
+                    status.getControlChannelUri()));
+        }
         model.onFrame(device, envelope);
     }
 
@@ -813,6 +819,7 @@ final class SimulationLoop implements Runnable {
         }
         schedule(device, now + TimeUnit.MILLISECONDS.toNanos(device.heartbeatMillis));
         send(device, Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(nextPingNonce++)).build());
+        model.sendControlKeepAlives(device);
         if (!device.hasEveryChannel) {
             // a request the broker refused as retryable (INTERNAL, RATE_LIMITED) is asked again, at most once
             // per heartbeat: by then any earlier request has been answered or has timed out on the broker
@@ -858,6 +865,14 @@ final class SimulationLoop implements Runnable {
             return;
         }
         counters.notificationReceived();
+        if (notification.getType() == io.wakeline.protocol.v1.NotificationType.CONTROL) {
+            onControlMessage(device, notification);
+            ackBatch[ackCount++] = notification.getDeliveryId();
+            if (ackCount == ACK_BATCH_LIMIT) {
+                sendAcks(device);
+            }
+            return;
+        }
         model.onNotification(device, notification);
         try {
             config.listener().onNotification(device.id, notification);
@@ -869,6 +884,52 @@ final class SimulationLoop implements Runnable {
         if (ackCount == ACK_BATCH_LIMIT) {
             sendAcks(device);
         }
+    }
+
+    /**
+     * Exactly-once processing on the device side (docs/protocol.md §15): a sequence at or below the highest one
+     * processed on its channel is a redelivery, dropped and acked again; anything higher is processed, and acked
+     * cumulatively with the next Ack flush.
+     */
+    private void onControlMessage(SimulatedDevice device, Notification notification) {
+        String key = notification.getAppId() + "\n" + notification.getControlChannelId();
+        if (device.controlProcessed == null) {
+            device.controlProcessed = new java.util.HashMap<>(4);
+        }
+        long last = device.controlProcessed.getOrDefault(key, 0L);
+        long seq = notification.getSequence();
+        if (seq <= last) {
+            counters.controlDuplicate();
+        } else {
+            device.controlProcessed.put(key, seq);
+            counters.controlProcessed(seq != last + 1);
+            try {
+                config.listener().onControlMessage(device.id, notification);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "control message listener failed deviceId=" + device.id
+                        + " seq=" + seq, e);
+            }
+        }
+        if (device.controlAcksDue == null) {
+            device.controlAcksDue = new java.util.HashMap<>(4);
+        }
+        device.controlAcksDue.put(key, Math.max(seq, last));
+    }
+
+    private void sendControlAcks(SimulatedDevice device) {
+        if (device.controlAcksDue == null || device.controlAcksDue.isEmpty()) {
+            return;
+        }
+        for (var due : device.controlAcksDue.entrySet()) {
+            int cut = due.getKey().indexOf('\n');
+            if (send(device, Envelope.newBuilder().setControlAck(io.wakeline.protocol.v1.ControlAck.newBuilder()
+                    .setAppId(due.getKey().substring(0, cut))
+                    .setChannelId(due.getKey().substring(cut + 1))
+                    .setUpToSequence(due.getValue())).build())) {
+                counters.controlAckSent();
+            }
+        }
+        device.controlAcksDue.clear();
     }
 
     private void onWebPushNotification(SimulatedDevice device, WebPushNotification message) {
@@ -910,6 +971,7 @@ final class SimulationLoop implements Runnable {
     }
 
     private void sendAcks(SimulatedDevice device) {
+        sendControlAcks(device);
         if (ackCount == 0) {
             return;
         }

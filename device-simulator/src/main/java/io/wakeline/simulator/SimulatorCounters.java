@@ -42,6 +42,11 @@ final class SimulatorCounters {
     private final AtomicLongArray model = new AtomicLongArray(Model.values().length);
     private final AtomicLongArray channelStatuses = new AtomicLongArray(CHANNEL_STATUSES.length);
     private final DeviceModelMode modelMode;
+    private final AtomicLong controlProcessed = new AtomicLong();
+    private final AtomicLong controlDuplicates = new AtomicLong();
+    private final AtomicLong controlOutOfOrder = new AtomicLong();
+    private final AtomicLong controlAcks = new AtomicLong();
+    private final AtomicLong controlKeepAlives = new AtomicLong();
 
     SimulatorCounters(DeviceModelMode modelMode) {
         this.modelMode = modelMode;
@@ -84,6 +89,30 @@ final class SimulatorCounters {
         acksSent.addAndGet(deliveryIds);
     }
 
+    void controlProcessed(boolean skippedSequence) {
+        controlProcessed.incrementAndGet();
+        if (skippedSequence) {
+            controlOutOfOrder.incrementAndGet();
+        }
+    }
+
+    void controlDuplicate() {
+        controlDuplicates.incrementAndGet();
+    }
+
+    void controlAckSent() {
+        controlAcks.incrementAndGet();
+    }
+
+    void controlKeepAliveSent() {
+        controlKeepAlives.incrementAndGet();
+    }
+
+    ControlStats controlSnapshot() {
+        return new ControlStats(controlProcessed.get(), controlDuplicates.get(), controlOutOfOrder.get(),
+                controlAcks.get(), controlKeepAlives.get());
+    }
+
     void reconnecting() {
         reconnects.incrementAndGet();
     }
@@ -115,7 +144,7 @@ final class SimulatorCounters {
         }
         return new SimulatorStats(devices, connected.get(), linked.get(), handshakesCompleted.get(),
                 channelsIssued.get(), notificationsReceived.get(), acksSent.get(), reconnects.get(), goAways.get(),
-                errorsReceived.get(), byCode, modelSnapshot());
+                errorsReceived.get(), byCode, modelSnapshot(), controlSnapshot());
     }
 
     private DeviceModelStats modelSnapshot() {

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param errorsReceived        Error frames received from the broker
  * @param errorsByCode          {@code errorsReceived} split by code; codes never received are absent
  * @param deviceModel           the Windows device model's totals
+ * @param control               guaranteed control-channel messages: processed once, duplicates dropped, order
  */
 public record SimulatorStats(
         int devices,
@@ -34,7 +35,8 @@ public record SimulatorStats(
         long goAways,
         long errorsReceived,
         Map<ErrorCode, Long> errorsByCode,
-        DeviceModelStats deviceModel) {
+        DeviceModelStats deviceModel,
+        ControlStats control) {
 
     public SimulatorStats {
         // an EnumMap keeps the codes in protocol order for the summary line
@@ -59,6 +61,7 @@ public record SimulatorStats(
                 + " errors=" + errorsReceived
                 + (errorsByCode.isEmpty() ? "" : " " + errorsByCode)
                 + (deviceModel.mode() == DeviceModelMode.OFF && !deviceModel.anyTraffic()
-                        ? "" : " | model " + deviceModel.summary());
+                        ? "" : " | model " + deviceModel.summary())
+                + (control.processed() == 0 && control.duplicatesDropped() == 0 ? "" : " | " + control.summary());
     }
 }

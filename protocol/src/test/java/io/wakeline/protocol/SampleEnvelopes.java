@@ -54,7 +54,9 @@ final class SampleEnvelopes {
                 .setMessageId("3FA11A2B4C5D6E7F")
                 .setChannelId("ch-9b1d")
                 .setSentAtMillis(1_700_000_000_123L)
-                .setRawDelivery(RawDelivery.BACKGROUND_TASK)).build());
+                .setRawDelivery(RawDelivery.BACKGROUND_TASK)
+                .setControlChannelId("voip-1")
+                .setSequence(-1L)).build());
         samples.put(Envelope.BodyCase.ACK, Envelope.newBuilder().setAck(Ack.newBuilder()
                 .addDeliveryIds(1).addDeliveryIds(2).addDeliveryIds(-1L)).build());
         samples.put(Envelope.BodyCase.UPSTREAM, Envelope.newBuilder().setUpstream(Upstream.newBuilder()
@@ -87,7 +89,7 @@ final class SampleEnvelopes {
                 .setResourceType(ControlChannelResourceType.REQUEST_HARDWARE_SLOT).setOperation(ControlChannelOperation.CREATE)).build());
         samples.put(Envelope.BodyCase.CONTROL_CHANNEL_STATUS, Envelope.newBuilder().setControlChannelStatus(ControlChannelStatus.newBuilder()
                 .setRequestId(14).setAppId(APP_ID).setChannelId("voip-1").setStatus(ControlChannelTriggerStatus.HARDWARE_SLOT_ALLOCATED)
-                .setClosed(true).setRejection("none")).build());
+                .setClosed(true).setRejection("none").setControlChannelUri("https://node-1.example/cc/AwYAAAB")).build());
         samples.put(Envelope.BodyCase.POWER_REPORT, Envelope.newBuilder().setPowerReport(PowerReport.newBuilder()
                 .setPowerState(PowerState.CONNECTED_STANDBY).setPowerSource(PowerSource.BATTERY).setBatterySaver(true)).build());
         samples.put(Envelope.BodyCase.APP_STATE_REPORT, Envelope.newBuilder().setAppStateReport(AppStateReport.newBuilder()
@@ -139,6 +141,13 @@ final class SampleEnvelopes {
                         .setContentEncoding("aes128gcm")
                         .setMessageId("3FA11A2B4C5D6E80")
                         .setSentAtMillis(1_700_000_000_456L)).build());
+        // 40-49: control channels
+        samples.put(Envelope.BodyCase.CONTROL_ACK, Envelope.newBuilder().setControlAck(ControlAck.newBuilder()
+                .setAppId(APP_ID).setChannelId("voip-1").setUpToSequence(-1L)).build());
+        samples.put(Envelope.BodyCase.CONTROL_KEEP_ALIVE, Envelope.newBuilder().setControlKeepAlive(ControlKeepAlive.newBuilder()
+                .setAppId(APP_ID).setChannelId("voip-1")).build());
+        samples.put(Envelope.BodyCase.CONTROL_UPSTREAM, Envelope.newBuilder().setControlUpstream(ControlUpstream.newBuilder()
+                .setAppId(APP_ID).setChannelId("voip-1").setUpstreamId(-1L).setPayload(ByteString.copyFrom(bytes(64, 0x20)))).build());
         return samples;
     }
 

@@ -22,7 +22,18 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import io.wakeline.broker.CborSerializable;
+import io.wakeline.broker.app.events.AppEvent;
+import io.wakeline.broker.app.events.AppEventPublisher;
+import io.wakeline.broker.app.events.InMemoryAppEventPublisher;
 import io.wakeline.broker.channel.ChannelToken;
+import io.wakeline.broker.channel.ControlChannelToken;
+import io.wakeline.broker.device.control.ControlChannelSettings;
+import io.wakeline.broker.device.control.ControlEvent;
+import io.wakeline.broker.device.control.ControlMessage;
+import io.wakeline.broker.device.control.ControlOutbox;
+import io.wakeline.broker.device.control.MessageFate;
+import io.wakeline.broker.device.control.PendingReceipt;
+import io.wakeline.broker.device.policy.ControlChannel;
 import io.wakeline.broker.device.policy.AccessDecision;
 import io.wakeline.broker.device.policy.AppExecutionState;
 import io.wakeline.broker.device.policy.BackgroundAccessStatus;
@@ -63,6 +74,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -143,7 +155,73 @@ public final class DeviceEntity
 
     /** {@code status} is set for a create that got one; {@code rejection} when the request itself was invalid. */
     public record ControlChannelAnswer(String appId, String channelId, ControlChannelTriggerStatus status,
-                                       boolean closed, String rejection) implements CborSerializable {
+                                       boolean closed, String rejection, String controlChannelUri) implements CborSerializable {
+
+        public ControlChannelAnswer(String appId, String channelId, ControlChannelTriggerStatus status, boolean closed,
+                                    String rejection) {
+            this(appId, channelId, status, closed, rejection, "");
+        }
+    }
+
+    // guaranteed control-channel messages (DESIGN.md "The two paths": control channel)
+
+    /** An app server's message for a control channel; answered after it is journaled. {@code clientMessageId} "" = none. */
+    public record EnqueueControlMessage(String appId, String channelId, String clientMessageId, byte[] payload,
+                                        long nowMillis, long expiresAtMillis, ActorRef<ControlSendReply> replyTo)
+            implements Command {
+    }
+
+    public enum ControlSendResult {
+        /** Journaled now. */
+        ACCEPTED,
+        /** The client message id was seen: the earlier message, nothing new stored. */
+        DUPLICATE,
+        /** The channel's backlog is full: nothing stored. */
+        BACKLOG_FULL
+    }
+
+    public record ControlSendReply(ControlSendResult result, String messageId, long seq, int backlog)
+            implements CborSerializable {
+    }
+
+    /** The fate of one message, for its status endpoint; {@code fate} is null once it is no longer retained. */
+    public record GetControlMessage(String appId, String channelId, String messageId,
+                                    ActorRef<ControlMessageStatus> replyTo) implements Command {
+    }
+
+    public record ControlMessageStatus(MessageFate fate) implements CborSerializable {
+    }
+
+    /** The device acked everything up to {@code upToSeq} on the channel (cumulative). */
+    public record ControlAckReceived(String appId, String channelId, long upToSeq, long nowMillis) implements Command {
+    }
+
+    /** The device app's keep-alive on a control channel. */
+    public record ControlKeepAliveReceived(String appId, String channelId, long nowMillis) implements Command {
+    }
+
+    /** A message from the device app to its app server over a control channel. */
+    public record ControlUpstreamReceived(String appId, String channelId, long upstreamId, byte[] payload, long nowMillis)
+            implements Command {
+    }
+
+    /** Internal: look for control messages that may go out now. */
+    public enum ControlDeliveryDue implements Command {
+        INSTANCE
+    }
+
+    /** Internal: TTLs, keep-alives and unpersisted acks are due. */
+    public enum ControlTick implements Command {
+        INSTANCE
+    }
+
+    /** Internal: publish pending receipts (after recovery, after a failed attempt). */
+    public enum PublishReceipts implements Command {
+        INSTANCE
+    }
+
+    /** Internal: the app event log recorded every receipt up to {@code upToReceiptNo}; {@code ok} false: retry later. */
+    public record ReceiptsRecorded(long upToReceiptNo, boolean ok) implements Command {
     }
 
     public record ReportControlChannelReset(ControlChannelTriggerResetReason reason) implements Command {
@@ -289,6 +367,13 @@ public final class DeviceEntity
     public record WebPushSubscriptionRemoved(String subscriptionId, long removedAtMillis) implements Event {
     }
 
+    /** A change to the control-channel outbox ({@link ControlOutbox}). */
+    public record ControlChanged(ControlEvent change) implements Event {
+        @JsonCreator
+        public ControlChanged {
+        }
+    }
+
     // ---- state ------------------------------------------------------------------------------------
 
     /**
@@ -302,10 +387,12 @@ public final class DeviceEntity
             Map<String, Map<String, Long>> channelsByApp,
             Map<String, Map<String, Long>> closedChannelsByApp,
             Map<String, WebPushSubscription> webPushSubscriptions,
-            DevicePolicyState policy) implements CborSerializable {
+            DevicePolicyState policy,
+            ControlOutbox control) implements CborSerializable {
 
         @JsonCreator
         public State {
+            control = control == null ? ControlOutbox.EMPTY : control;
             // snapshots written before channel close, Web Push and the device model lack the newer fields
             closedChannelsByApp = closedChannelsByApp == null ? Map.of() : closedChannelsByApp;
             webPushSubscriptions = webPushSubscriptions == null ? Map.of() : webPushSubscriptions;
@@ -313,11 +400,15 @@ public final class DeviceEntity
         }
 
         static State empty() {
-            return new State(Map.of(), Map.of(), Map.of(), DevicePolicyState.INITIAL);
+            return new State(Map.of(), Map.of(), Map.of(), DevicePolicyState.INITIAL, ControlOutbox.EMPTY);
         }
 
         State withPolicy(PolicyChanged changed) {
-            return new State(channelsByApp, closedChannelsByApp, webPushSubscriptions, policy.apply(changed.change()));
+            return new State(channelsByApp, closedChannelsByApp, webPushSubscriptions, policy.apply(changed.change()), control);
+        }
+
+        State withControl(ControlEvent change, ControlOutbox.Retention retention) {
+            return new State(channelsByApp, closedChannelsByApp, webPushSubscriptions, policy, control.apply(change, retention));
         }
 
         boolean isChannelClosed(String appId, String channelId) {
@@ -343,21 +434,21 @@ public final class DeviceEntity
             }
             apps.put(event.appId(), Map.copyOf(open));
             closedApps.put(event.appId(), Map.copyOf(closed));
-            return new State(Map.copyOf(apps), Map.copyOf(closedApps), webPushSubscriptions, policy);
+            return new State(Map.copyOf(apps), Map.copyOf(closedApps), webPushSubscriptions, policy, control);
         }
 
         State withWebPushSubscription(WebPushSubscriptionIssued event) {
             Map<String, WebPushSubscription> subscriptions = new HashMap<>(webPushSubscriptions);
             subscriptions.values().removeIf(s -> s.expiresAtMillis() <= event.issuedAtMillis());
             subscriptions.put(event.subscriptionId(), new WebPushSubscription(event.appId(), event.expiresAtMillis()));
-            return new State(channelsByApp, closedChannelsByApp, Map.copyOf(subscriptions), policy);
+            return new State(channelsByApp, closedChannelsByApp, Map.copyOf(subscriptions), policy, control);
         }
 
         State withoutWebPushSubscription(WebPushSubscriptionRemoved event) {
             Map<String, WebPushSubscription> subscriptions = new HashMap<>(webPushSubscriptions);
             subscriptions.remove(event.subscriptionId());
             subscriptions.values().removeIf(s -> s.expiresAtMillis() <= event.removedAtMillis());
-            return new State(channelsByApp, closedChannelsByApp, Map.copyOf(subscriptions), policy);
+            return new State(channelsByApp, closedChannelsByApp, Map.copyOf(subscriptions), policy, control);
         }
 
         boolean hasChannel(String appId, String channelId) {
@@ -375,7 +466,7 @@ public final class DeviceEntity
             channels.values().removeIf(expiresAt -> expiresAt <= issued.issuedAtMillis());
             channels.put(issued.channelId(), issued.expiresAtMillis());
             apps.put(issued.appId(), Map.copyOf(channels));
-            return new State(Map.copyOf(apps), closedChannelsByApp, webPushSubscriptions, policy);
+            return new State(Map.copyOf(apps), closedChannelsByApp, webPushSubscriptions, policy, control);
         }
     }
 
@@ -392,6 +483,9 @@ public final class DeviceEntity
     private final Function<ChannelToken, String> channelUris;
     private final DevicePolicy rules;
     private final PushEndpoints endpoints;
+    private final AppEventPublisher appEvents;
+    private final ControlChannelSettings control;
+    private final ControlOutbox.Retention retention;
 
     // transient: lost on passivation or failover by design; the device re-attaches when it reconnects
     private LinkAddress link;
@@ -405,8 +499,25 @@ public final class DeviceEntity
     private EnergySaver energySaver = EnergySaver.Off;
     private Cancellable batchTimer;
 
+    // control channels, transient: after a restart or a new link everything unacked is sent again
+    /** By outbox key: highest sequence sent on the current link. */
+    private final Map<String, Long> sentUpTo = new HashMap<>();
+    /** By outbox key: acks received and not yet persisted (batched). */
+    private final Map<String, Long> unpersistedAcks = new HashMap<>();
+    private int acksSinceFlush;
+    private long firstUnpersistedAckAt;
+    /** By message id: when it was first sent (for the status endpoint's DELIVERED). */
+    private final Map<String, Long> deliveredAt = new HashMap<>();
+    /** By outbox key: last frame heard from the device app on the channel; stale channels below. */
+    private final Map<String, Long> lastHeard = new HashMap<>();
+    private final Set<String> stale = new java.util.HashSet<>();
+    private boolean deliveryScheduled;
+    private boolean publishingReceipts;
+    private Cancellable controlTimer;
+    private long controlTimerDueAt = Long.MAX_VALUE;
+
     private DeviceEntity(String deviceId, ActorContext<Command> context, ActorRef<ShardCommand> shard,
-                         DeviceEntitySettings settings, PushEndpoints endpoints) {
+                         DeviceEntitySettings settings, PushEndpoints endpoints, AppEventPublisher appEvents) {
         super(PersistenceId.of(ENTITY_KEY.name(), deviceId),
                 SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
         this.deviceId = deviceId;
@@ -415,14 +526,24 @@ public final class DeviceEntity
         this.settings = settings;
         this.channelUris = endpoints::channelUri;
         this.endpoints = endpoints;
+        this.appEvents = appEvents;
+        this.control = settings.controlChannels();
+        this.retention = ControlOutbox.Retention.of(control);
         this.rules = new DevicePolicy(settings.sandbox());
         this.inbox = new PushInbox(settings.push());
         context.setReceiveTimeout(settings.passivateAfterIdle(), IdleTimeout.INSTANCE);
     }
 
     public static Behavior<Command> create(String deviceId, ActorRef<ShardCommand> shard,
+                                           DeviceEntitySettings settings, PushEndpoints endpoints,
+                                           AppEventPublisher appEvents) {
+        return Behaviors.setup(ctx -> new DeviceEntity(deviceId, ctx, shard, settings, endpoints, appEvents));
+    }
+
+    /** Events for app servers go to an in-memory log that nobody reads. */
+    public static Behavior<Command> create(String deviceId, ActorRef<ShardCommand> shard,
                                            DeviceEntitySettings settings, PushEndpoints endpoints) {
-        return Behaviors.setup(ctx -> new DeviceEntity(deviceId, ctx, shard, settings, endpoints));
+        return create(deviceId, shard, settings, endpoints, new InMemoryAppEventPublisher(1000));
     }
 
     /** Without Web Push: subscription requests fail. */
@@ -438,8 +559,14 @@ public final class DeviceEntity
 
     public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, DeviceEntitySettings settings,
                                                           PushEndpoints endpoints) {
+        return init(system, settings, endpoints, new InMemoryAppEventPublisher(10_000));
+    }
+
+    /** Starts sharding of device entities; receipts, upstream messages and channel states go to {@code appEvents}. */
+    public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, DeviceEntitySettings settings,
+                                                          PushEndpoints endpoints, AppEventPublisher appEvents) {
         Entity<Command, ShardingEnvelope<Command>> entity = Entity.of(ENTITY_KEY,
-                ctx -> create(ctx.getEntityId(), ctx.getShard(), settings, endpoints));
+                ctx -> create(ctx.getEntityId(), ctx.getShard(), settings, endpoints, appEvents));
         if (!settings.entityRole().isEmpty()) {
             entity = entity.withRole(settings.entityRole()); // nodes without the role run a proxy only
         }
@@ -485,6 +612,15 @@ public final class DeviceEntity
                 .onCommand(SubscribeWebPush.class, this::onSubscribeWebPush)
                 .onCommand(UnsubscribeWebPush.class, this::onUnsubscribeWebPush)
                 .onCommand(ManageWebPushMessage.class, this::onManageWebPushMessage)
+                .onCommand(EnqueueControlMessage.class, this::onEnqueueControlMessage)
+                .onCommand(GetControlMessage.class, this::onGetControlMessage)
+                .onCommand(ControlAckReceived.class, this::onControlAck)
+                .onCommand(ControlKeepAliveReceived.class, this::onControlKeepAlive)
+                .onCommand(ControlUpstreamReceived.class, this::onControlUpstream)
+                .onCommand(ControlDeliveryDue.class, this::onControlDeliveryDue)
+                .onCommand(ControlTick.class, this::onControlTick)
+                .onCommand(PublishReceipts.class, this::onPublishReceipts)
+                .onCommand(ReceiptsRecorded.class, this::onReceiptsRecorded)
                 .build();
     }
 
@@ -497,6 +633,7 @@ public final class DeviceEntity
                 .onEvent(WebPushSubscriptionIssued.class, State::withWebPushSubscription)
                 .onEvent(WebPushSubscriptionRemoved.class, State::withoutWebPushSubscription)
                 .onEvent(PolicyChanged.class, State::withPolicy)
+                .onEvent(ControlChanged.class, (state, changed) -> state.withControl(changed.change(), retention))
                 .build();
     }
 
@@ -504,6 +641,11 @@ public final class DeviceEntity
     public SignalHandler<State> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), state -> {
+                    if (state.control().hasPending() || !state.control().receipts().isEmpty()) {
+                        // receipts the event log had not confirmed go out again; TTLs are checked
+                        context.getSelf().tell(PublishReceipts.INSTANCE);
+                        context.getSelf().tell(ControlTick.INSTANCE);
+                    }
                     if (state.policy().powerState() != PowerState.Off) {
                         // the node holding the link died: the device is off until it reconnects
                         context.getSelf().tell(new LinkLostWhileDown(System.currentTimeMillis()));
@@ -536,6 +678,11 @@ public final class DeviceEntity
                     long now = System.currentTimeMillis();
                     sendAll(inbox.onLinkUp(power, now));
                     armBatchTimer(now);
+                    // a new link (reconnect or replacement) gets everything unacked again, in order
+                    sentUpTo.clear();
+                    s.policy().controlChannels().channels().forEach(c -> lastHeard.put(ControlOutbox.key(c.appId(), c.channelId()), now));
+                    scheduleControlDelivery();
+                    armControlTimer(s, now);
                 })
                 .thenReply(attach.replyTo(), s -> new Attached(deviceId, s.channelCount()));
     }
@@ -545,6 +692,7 @@ public final class DeviceEntity
             return Effect().noReply();
         }
         link = null;
+        sentUpTo.clear();
         waitingForTask.clear();
         rawDeliveries.clear();
         inbox.onLinkDown(System.currentTimeMillis());
@@ -602,8 +750,21 @@ public final class DeviceEntity
         ChannelCreation creation = rules.createControlChannel(state.policy(), create.appId(), create.channelId(),
                 create.serverKeepAliveMinutes(), create.resourceType());
         if (creation instanceof ChannelCreation.Completed completed) {
-            return apply(creation, create.replyTo(),
-                    s -> new ControlChannelAnswer(create.appId(), create.channelId(), completed.status(), false, ""));
+            boolean allocated = completed.status() == ControlChannelTriggerStatus.HardwareSlotAllocated
+                    || completed.status() == ControlChannelTriggerStatus.SoftwareSlotAllocated;
+            String uri = allocated ? endpoints.controlChannelUri(new ControlChannelToken(deviceId, create.appId(),
+                    create.channelId(), System.currentTimeMillis())) : "";
+            return persistPolicy(creation.events())
+                    .thenRun(s -> {
+                        creation.notifications().forEach(this::sendToLink);
+                        if (allocated) {
+                            channelHeard(create.appId(), create.channelId(), System.currentTimeMillis(), "created");
+                            scheduleControlDelivery(); // a channel created again under its id continues its queue
+                            armControlTimer(s, System.currentTimeMillis());
+                        }
+                    })
+                    .thenReply(create.replyTo(), s -> new ControlChannelAnswer(create.appId(), create.channelId(),
+                            completed.status(), false, "", uri));
         }
         ChannelCreation.Rejected rejected = (ChannelCreation.Rejected) creation;
         return apply(creation, create.replyTo(),
@@ -652,6 +813,7 @@ public final class DeviceEntity
                 sendAll(inbox.onPowerChanged(power, now));
                 armBatchTimer(now);
             }
+            scheduleControlDelivery(); // e.g. software slots deliver again once the device is active
         }).thenNoReply();
     }
 
@@ -662,7 +824,13 @@ public final class DeviceEntity
     }
 
     private ReplyEffect<Event, State> onReportAppState(State state, ReportAppState report) {
-        return applyWithoutReply(rules.reportExecutionState(state.policy(), report.appId(), report.state()));
+        PolicyChanges changes = rules.reportExecutionState(state.policy(), report.appId(), report.state());
+        return persistPolicy(changes.events())
+                .thenRun(s -> {
+                    changes.notifications().forEach(this::sendToLink);
+                    scheduleControlDelivery();
+                })
+                .thenNoReply();
     }
 
     // ---- background tasks -------------------------------------------------------------------------
@@ -707,6 +875,7 @@ public final class DeviceEntity
                         // wns-spec 5.10: the next trigger runs once the running task finished
                         context.getSelf().tell(waiting);
                     }
+                    scheduleControlDelivery();
                 })
                 .thenNoReply();
     }
@@ -757,7 +926,8 @@ public final class DeviceEntity
     }
 
     private ReplyEffect<Event, State> onIdleTimeout(State state, IdleTimeout timeout) {
-        if (link == null && !inbox.holdsLiveItems(System.currentTimeMillis())) {
+        if (link == null && !inbox.holdsLiveItems(System.currentTimeMillis()) && !publishingReceipts
+                && state.control().receipts().isEmpty()) {
             shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
         }
         return Effect().noReply();
@@ -940,13 +1110,351 @@ public final class DeviceEntity
         }
     }
 
+    // ---- guaranteed control-channel messages --------------------------------------------------------
+
+    private ReplyEffect<Event, State> onEnqueueControlMessage(State state, EnqueueControlMessage send) {
+        ControlOutbox.Enqueue decision = state.control().enqueue(send.appId(), send.channelId(), send.clientMessageId(),
+                UUID.randomUUID().toString(), send.payload(), send.nowMillis(), send.expiresAtMillis(),
+                control.backlogPerChannel());
+        if (decision instanceof ControlOutbox.Enqueue.Duplicate duplicate) {
+            return Effect().reply(send.replyTo(), new ControlSendReply(ControlSendResult.DUPLICATE,
+                    duplicate.fate().messageId(), duplicate.fate().seq(), 0));
+        }
+        if (decision instanceof ControlOutbox.Enqueue.BacklogFull full) {
+            context.getLog().debug("control backlog full deviceId={} appId={} channelId={} backlog={}", deviceId,
+                    send.appId(), send.channelId(), full.backlog());
+            return Effect().reply(send.replyTo(), new ControlSendReply(ControlSendResult.BACKLOG_FULL, "", 0, full.backlog()));
+        }
+        ControlEvent.MessageEnqueued enqueued = ((ControlOutbox.Enqueue.Accepted) decision).event();
+        // journaled before the reply: a 2xx means the message survives a crash (DESIGN.md "The two paths")
+        return Effect().persist(new ControlChanged(enqueued))
+                .thenRun(s -> {
+                    scheduleControlDelivery();
+                    publishReceipts(s);
+                    armControlTimer(s, System.currentTimeMillis());
+                })
+                .thenReply(send.replyTo(), s -> new ControlSendReply(ControlSendResult.ACCEPTED, enqueued.messageId(),
+                        enqueued.seq(), 0));
+    }
+
+    private ReplyEffect<Event, State> onGetControlMessage(State state, GetControlMessage get) {
+        MessageFate fate = state.control().fate(get.appId(), get.channelId(), get.messageId())
+                .map(f -> {
+                    Long sentAt = deliveredAt.get(f.messageId());
+                    if (f.state() == MessageFate.State.ACCEPTED && sentAt != null) {
+                        return new MessageFate(f.messageId(), f.clientMessageId(), f.seq(), MessageFate.State.DELIVERED,
+                                f.acceptedAtMillis(), sentAt, 0, f.expiresAtMillis(), 0);
+                    }
+                    return f;
+                })
+                .orElse(null);
+        return Effect().reply(get.replyTo(), new ControlMessageStatus(fate));
+    }
+
+    private ReplyEffect<Event, State> onControlAck(State state, ControlAckReceived ack) {
+        String key = ControlOutbox.key(ack.appId(), ack.channelId());
+        channelHeard(ack.appId(), ack.channelId(), ack.nowMillis(), "ack");
+        Optional<ControlEvent.MessagesAcked> acked = state.control().ack(ack.appId(), ack.channelId(), ack.upToSeq(), ack.nowMillis());
+        if (acked.isPresent() && acked.get().upToSeq() > unpersistedAcks.getOrDefault(key, 0L)) {
+            if (unpersistedAcks.isEmpty()) {
+                firstUnpersistedAckAt = ack.nowMillis();
+            }
+            unpersistedAcks.put(key, acked.get().upToSeq());
+            acksSinceFlush++;
+            scheduleControlDelivery(); // the window has room again
+        }
+        if (acksSinceFlush >= control.ackBatchSize()) {
+            return flushAcks(state, ack.nowMillis());
+        }
+        armControlTimer(state, ack.nowMillis());
+        return Effect().noReply();
+    }
+
+    /** Persists the batched acks: one event per channel, the highest sequence acked. */
+    private ReplyEffect<Event, State> flushAcks(State state, long nowMillis) {
+        if (unpersistedAcks.isEmpty()) {
+            acksSinceFlush = 0;
+            return Effect().noReply();
+        }
+        List<Event> events = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(unpersistedAcks).forEach((key, upTo) -> {
+            int cut = key.indexOf('\n');
+            state.control().ack(key.substring(0, cut), key.substring(cut + 1), upTo, nowMillis)
+                    .ifPresent(e -> events.add(new ControlChanged(e)));
+        });
+        Map<String, Long> flushed = Map.copyOf(unpersistedAcks);
+        unpersistedAcks.clear();
+        acksSinceFlush = 0;
+        if (events.isEmpty()) {
+            return Effect().noReply();
+        }
+        return Effect().persist(events)
+                .thenRun(s -> {
+                    deliveredAt.keySet().removeIf(id -> isFinished(s, id, flushed));
+                    publishReceipts(s);
+                    armControlTimer(s, System.currentTimeMillis());
+                })
+                .thenNoReply();
+    }
+
+    private static boolean isFinished(State state, String messageId, Map<String, Long> keys) {
+        for (String key : keys.keySet()) {
+            var queue = state.control().queues().get(key);
+            if (queue != null && queue.pending().stream().anyMatch(m -> m.messageId().equals(messageId))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private ReplyEffect<Event, State> onControlKeepAlive(State state, ControlKeepAliveReceived keepAlive) {
+        if (state.policy().controlChannels().find(keepAlive.appId(), keepAlive.channelId()).isEmpty()) {
+            return Effect().noReply();
+        }
+        channelHeard(keepAlive.appId(), keepAlive.channelId(), keepAlive.nowMillis(), "keep-alive");
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<Event, State> onControlUpstream(State state, ControlUpstreamReceived upstream) {
+        if (state.policy().controlChannels().find(upstream.appId(), upstream.channelId()).isEmpty()) {
+            context.getLog().debug("upstream on unknown control channel deviceId={} appId={} channelId={}", deviceId,
+                    upstream.appId(), upstream.channelId());
+            return Effect().noReply();
+        }
+        channelHeard(upstream.appId(), upstream.channelId(), upstream.nowMillis(), "upstream");
+        publish(upstream.appId(), List.of(new AppEvent.UpstreamMessage(deviceId, upstream.channelId(),
+                upstream.upstreamId(), upstream.payload(), upstream.nowMillis())));
+        return Effect().noReply();
+    }
+
+    /** Traffic from the device app on the channel: it is alive; a stale channel is active again. */
+    private void channelHeard(String appId, String channelId, long nowMillis, String why) {
+        String key = ControlOutbox.key(appId, channelId);
+        lastHeard.put(key, nowMillis);
+        if (stale.remove(key)) {
+            publish(appId, List.of(new AppEvent.ChannelStateChanged(deviceId, channelId, AppEvent.ChannelState.ACTIVE,
+                    why, nowMillis)));
+        }
+    }
+
+    private void scheduleControlDelivery() {
+        if (!deliveryScheduled && link != null) {
+            deliveryScheduled = true;
+            context.getSelf().tell(ControlDeliveryDue.INSTANCE);
+        }
+    }
+
+    /**
+     * Sends what the window, the channels' slots and the device's power allow (wns-spec 7.9, seed 000, via
+     * {@link DevicePolicy#controlChannelMessage}). Where a background task is woken, its start is persisted (charged
+     * to the app's sandbox budget) once per app and round: the messages of that round go to the one task.
+     */
+    private ReplyEffect<Event, State> onControlDeliveryDue(State state, ControlDeliveryDue due) {
+        deliveryScheduled = false;
+        if (link == null || !state.control().hasPending()) {
+            return Effect().noReply();
+        }
+        long now = System.currentTimeMillis();
+        List<DevicePolicyEvent> started = new java.util.ArrayList<>();
+        Map<String, RawDelivery> deliveryByApp = new HashMap<>();
+        List<ControlMessage> toSend = state.control().nextToDeliver(sentUpTo, unpersistedAcks, control.window(), now,
+                queue -> {
+                    WakeDecision decision = rules.controlChannelMessage(state.policy(), queue.appId(), queue.channelId(), now);
+                    if (decision instanceof WakeDecision.DeliverToForegroundApp) {
+                        deliveryByApp.putIfAbsent(queue.appId(), RawDelivery.FOREGROUND_EVENT);
+                        return true;
+                    }
+                    if (decision instanceof WakeDecision.StartBackgroundTask start) {
+                        if (deliveryByApp.putIfAbsent(queue.appId(), RawDelivery.BACKGROUND_TASK) == null) {
+                            started.addAll(start.events());
+                        }
+                        return true;
+                    }
+                    return false; // deferred (power, slot, running task, quota) or refused (no such channel now)
+                });
+        if (toSend.isEmpty()) {
+            return Effect().noReply();
+        }
+        for (ControlMessage m : toSend) {
+            sentUpTo.merge(ControlOutbox.key(m.appId(), m.channelId()), m.seq(), Math::max);
+            deliveredAt.putIfAbsent(m.messageId(), now);
+        }
+        LinkAddress target = link;
+        return persistPolicy(started)
+                .thenRun(s -> {
+                    Map<String, List<AppEvent>> receipts = new HashMap<>();
+                    for (ControlMessage m : toSend) {
+                        target.registry().tell(new LinkRegistry.Deliver(target.linkId(), m.appId(), "", NotificationType.CONTROL,
+                                m.payload(), m.messageId(), m.acceptedAtMillis(),
+                                deliveryByApp.getOrDefault(m.appId(), RawDelivery.FOREGROUND_EVENT), m.channelId(), m.seq()));
+                        receipts.computeIfAbsent(m.appId(), a -> new java.util.ArrayList<>()).add(new AppEvent.MessageReceipt(
+                                deviceId, m.channelId(), m.messageId(), AppEvent.MessageFate.DELIVERED, "", now));
+                    }
+                    receipts.forEach(this::publish); // best effort: deliveries are not journaled
+                })
+                .thenNoReply();
+    }
+
+    /** Expired messages, missed keep-alives, acks waiting too long to be persisted. */
+    private ReplyEffect<Event, State> onControlTick(State state, ControlTick tick) {
+        controlTimer = null;
+        controlTimerDueAt = Long.MAX_VALUE;
+        long now = System.currentTimeMillis();
+        for (ControlChannel channel : state.policy().controlChannels().channels()) {
+            String key = ControlOutbox.key(channel.appId(), channel.channelId());
+            long last = lastHeard.computeIfAbsent(key, k -> now);
+            if (now - last > keepAliveMillis(channel) && stale.add(key)) {
+                context.getLog().info("control channel stale deviceId={} appId={} channelId={}", deviceId,
+                        channel.appId(), channel.channelId());
+                publish(channel.appId(), List.of(new AppEvent.ChannelStateChanged(deviceId, channel.channelId(),
+                        AppEvent.ChannelState.STALE, "no keep-alive within " + channel.serverKeepAliveIntervalInMinutes()
+                        + " keep-alive units", now)));
+            }
+        }
+        List<Event> events = new java.util.ArrayList<>();
+        if (!unpersistedAcks.isEmpty() && now - firstUnpersistedAckAt >= control.ackBatchInterval().toMillis()) {
+            new java.util.TreeMap<>(unpersistedAcks).forEach((key, upTo) -> {
+                int cut = key.indexOf('\n');
+                state.control().ack(key.substring(0, cut), key.substring(cut + 1), upTo, now)
+                        .ifPresent(e -> events.add(new ControlChanged(e)));
+            });
+            unpersistedAcks.clear();
+            acksSinceFlush = 0;
+        }
+        state.control().expire(now, unpersistedAcks).forEach(e -> events.add(new ControlChanged(e)));
+        if (events.isEmpty()) {
+            armControlTimer(state, now);
+            return Effect().noReply();
+        }
+        return Effect().persist(events)
+                .thenRun(s -> {
+                    deliveredAt.keySet().removeIf(id -> s.control().queues().values().stream()
+                            .noneMatch(q -> q.pending().stream().anyMatch(m -> m.messageId().equals(id))));
+                    publishReceipts(s);
+                    scheduleControlDelivery();
+                    armControlTimer(s, System.currentTimeMillis());
+                })
+                .thenNoReply();
+    }
+
+    private long keepAliveMillis(ControlChannel channel) {
+        return control.keepAliveUnit().toMillis() * channel.serverKeepAliveIntervalInMinutes();
+    }
+
+    /** One timer for the earliest of: next expiry, next keep-alive deadline, batched acks due; never sooner than a tick. */
+    private void armControlTimer(State state, long now) {
+        long due = Long.MAX_VALUE;
+        Optional<Long> expiry = state.control().nextExpiry();
+        if (expiry.isPresent()) {
+            due = expiry.get();
+        }
+        for (ControlChannel channel : state.policy().controlChannels().channels()) {
+            String key = ControlOutbox.key(channel.appId(), channel.channelId());
+            if (!stale.contains(key)) {
+                due = Math.min(due, lastHeard.getOrDefault(key, now) + keepAliveMillis(channel) + 1);
+            }
+        }
+        if (!unpersistedAcks.isEmpty()) {
+            due = Math.min(due, firstUnpersistedAckAt + control.ackBatchInterval().toMillis());
+        }
+        if (due == Long.MAX_VALUE) {
+            return;
+        }
+        due = Math.max(due, now + control.tickInterval().toMillis());
+        if (controlTimer != null && controlTimerDueAt <= due) {
+            return;
+        }
+        if (controlTimer != null) {
+            controlTimer.cancel();
+        }
+        controlTimerDueAt = due;
+        controlTimer = context.scheduleOnce(Duration.ofMillis(due - now), context.getSelf(), ControlTick.INSTANCE);
+    }
+
+    private ReplyEffect<Event, State> onPublishReceipts(State state, PublishReceipts publish) {
+        publishReceipts(state);
+        return Effect().noReply();
+    }
+
+    /**
+     * Hands the oldest unconfirmed receipts to the app event log, one batch at a time; once it confirms them a small
+     * {@code ReceiptsPublished} is persisted. What it did not confirm before a crash is published again after
+     * recovery: at least once, and the log de-duplicates by key.
+     */
+    private void publishReceipts(State state) {
+        if (publishingReceipts || state.control().receipts().isEmpty()) {
+            return;
+        }
+        publishingReceipts = true;
+        List<PendingReceipt> batch = state.control().receiptsToPublish(RECEIPT_BATCH);
+        long upTo = batch.get(batch.size() - 1).no();
+        Map<String, List<AppEvent>> byApp = new java.util.LinkedHashMap<>();
+        batch.forEach(r -> byApp.computeIfAbsent(r.appId(), a -> new java.util.ArrayList<>()).add(r.toEvent(deviceId)));
+        java.util.concurrent.CompletableFuture<?>[] stages = byApp.entrySet().stream()
+                .map(e -> safePublish(e.getKey(), e.getValue()).toCompletableFuture())
+                .toArray(java.util.concurrent.CompletableFuture[]::new);
+        ActorRef<Command> self = context.getSelf();
+        java.util.concurrent.CompletableFuture.allOf(stages)
+                .orTimeout(settings.askTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .whenComplete((done, failure) -> self.tell(new ReceiptsRecorded(upTo, failure == null)));
+    }
+
+    private static final int RECEIPT_BATCH = 256;
+
+    private ReplyEffect<Event, State> onReceiptsRecorded(State state, ReceiptsRecorded recorded) {
+        publishingReceipts = false;
+        if (!recorded.ok()) {
+            context.getLog().warn("app event log did not record receipts deviceId={}; retrying", deviceId);
+            context.scheduleOnce(control.tickInterval(), context.getSelf(), PublishReceipts.INSTANCE);
+            return Effect().noReply();
+        }
+        return Effect().persist(new ControlChanged(new ControlEvent.ReceiptsPublished(recorded.upToReceiptNo())))
+                .thenRun(this::publishReceipts)
+                .thenNoReply();
+    }
+
+    private java.util.concurrent.CompletionStage<akka.Done> safePublish(String appId, List<AppEvent> events) {
+        try {
+            return appEvents.publish(appId, events);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Best effort (deliveries, upstream, channel states): a failure is logged, not retried. */
+    private void publish(String appId, List<AppEvent> events) {
+        safePublish(appId, events).whenComplete((done, failure) -> {
+            if (failure != null) {
+                context.getSystem().log().warn("app event not recorded deviceId={} appId={}: {}", deviceId, appId,
+                        failure.toString());
+            }
+        });
+    }
+
+    /** Resets and closes of control channels reach the app server as channel states. */
+    private void publishChannelStates(List<DevicePolicyEvent> events) {
+        long now = System.currentTimeMillis();
+        for (DevicePolicyEvent event : events) {
+            if (event instanceof DevicePolicyEvent.ControlChannelsReset reset) {
+                publish(reset.appId(), reset.channelIds().stream().<AppEvent>map(id -> new AppEvent.ChannelStateChanged(
+                        deviceId, id, AppEvent.ChannelState.RESET, reset.reason().name(), now)).toList());
+                reset.channelIds().forEach(id -> stale.remove(ControlOutbox.key(reset.appId(), id)));
+            } else if (event instanceof DevicePolicyEvent.ControlChannelClosed closed) {
+                publish(closed.appId(), List.of(new AppEvent.ChannelStateChanged(deviceId, closed.channelId(),
+                        AppEvent.ChannelState.CLOSED, closed.cause().name(), now)));
+                stale.remove(ControlOutbox.key(closed.appId(), closed.channelId()));
+            }
+        }
+    }
+
     // ---- applying decisions -----------------------------------------------------------------------
 
     private akka.persistence.typed.javadsl.EffectBuilder<Event, State> persistPolicy(List<DevicePolicyEvent> events) {
         if (events.isEmpty()) {
             return Effect().none();
         }
-        return Effect().persist(events.stream().<Event>map(PolicyChanged::new).toList());
+        return Effect().persist(events.stream().<Event>map(PolicyChanged::new).toList())
+                .thenRun(s -> publishChannelStates(events));
     }
 
     /** Persists the decision's events, then sends its notifications and the reply made from the new state. */

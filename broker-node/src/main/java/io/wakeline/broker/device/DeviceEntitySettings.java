@@ -1,6 +1,7 @@
 package io.wakeline.broker.device;
 
 import com.typesafe.config.Config;
+import io.wakeline.broker.device.control.ControlChannelSettings;
 import io.wakeline.broker.device.policy.SandboxBudgetSettings;
 import io.wakeline.broker.device.push.PushDeliverySettings;
 import java.time.Duration;
@@ -9,7 +10,14 @@ import java.time.Duration;
 public record DeviceEntitySettings(
         Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout, String entityRole,
         SandboxBudgetSettings sandbox,
-        PushDeliverySettings push) {
+        PushDeliverySettings push,
+        ControlChannelSettings controlChannels) {
+
+    public DeviceEntitySettings(Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout,
+                                String entityRole, SandboxBudgetSettings sandbox, PushDeliverySettings push) {
+        this(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push,
+                ControlChannelSettings.DEFAULTS);
+    }
 
     public DeviceEntitySettings(Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout) {
         this(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, "");
@@ -22,7 +30,8 @@ public record DeviceEntitySettings(
     }
 
     public DeviceEntitySettings withSandbox(SandboxBudgetSettings sandbox) {
-        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push);
+        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push,
+                controlChannels);
     }
 
     public static DeviceEntitySettings fromConfig(Config config) {
@@ -34,10 +43,17 @@ public record DeviceEntitySettings(
                 c.getDuration("ask-timeout"),
                 config.getString("wakeline.entity-role"),
                 SandboxBudgetSettings.fromConfig(c.getConfig("sandbox")),
-                PushDeliverySettings.fromConfig(c.getConfig("push")));
+                PushDeliverySettings.fromConfig(c.getConfig("push")),
+                ControlChannelSettings.fromConfig(config.getConfig("wakeline.control-channels")));
     }
 
     public DeviceEntitySettings withPush(PushDeliverySettings push) {
-        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push);
+        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push,
+                controlChannels);
+    }
+
+    public DeviceEntitySettings withControlChannels(ControlChannelSettings controlChannels) {
+        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push,
+                controlChannels);
     }
 }

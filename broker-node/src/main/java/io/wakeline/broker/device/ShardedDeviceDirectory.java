@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /** {@link DeviceDirectory} over cluster sharding: the device's entity may live on any node. */
-public final class ShardedDeviceDirectory implements DeviceDirectory, DeviceInspector {
+public final class ShardedDeviceDirectory implements DeviceDirectory, DeviceInspector, ControlChannelDirectory {
     private final ClusterSharding sharding;
     private final Duration askTimeout;
 
@@ -43,5 +43,21 @@ public final class ShardedDeviceDirectory implements DeviceDirectory, DeviceInsp
         return sharding.entityRefFor(DeviceEntity.ENTITY_KEY, deviceId)
                 .ask(replyTo -> new DeviceEntity.ManageWebPushMessage(subscriptionId, messageId, action, replyTo),
                         askTimeout);
+    }
+
+    @Override
+    public CompletionStage<DeviceEntity.ControlSendReply> enqueueControl(String deviceId, String appId, String channelId,
+                                                                         String clientMessageId, byte[] payload,
+                                                                         long nowMillis, long expiresAtMillis) {
+        return sharding.entityRefFor(DeviceEntity.ENTITY_KEY, deviceId)
+                .ask(replyTo -> new DeviceEntity.EnqueueControlMessage(appId, channelId, clientMessageId, payload,
+                        nowMillis, expiresAtMillis, replyTo), askTimeout);
+    }
+
+    @Override
+    public CompletionStage<DeviceEntity.ControlMessageStatus> controlMessageStatus(String deviceId, String appId,
+                                                                                   String channelId, String messageId) {
+        return sharding.entityRefFor(DeviceEntity.ENTITY_KEY, deviceId)
+                .ask(replyTo -> new DeviceEntity.GetControlMessage(appId, channelId, messageId, replyTo), askTimeout);
     }
 }

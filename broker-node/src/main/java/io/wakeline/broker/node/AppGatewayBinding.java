@@ -12,6 +12,8 @@ import io.wakeline.broker.app.events.AppEventPublisher;
 import io.wakeline.broker.app.events.AppEventsSettings;
 import io.wakeline.broker.app.events.ShardedAppEventPublisher;
 import io.wakeline.broker.channel.ChannelToken;
+import io.wakeline.broker.channel.ControlChannelToken;
+import io.wakeline.broker.gateway.app.ControlChannelUris;
 import io.wakeline.broker.channel.WebPushSubscriptionToken;
 import io.wakeline.broker.device.PushEndpoints;
 import io.wakeline.broker.gateway.webpush.WebPushEndpoints;
@@ -52,6 +54,7 @@ final class AppGatewayBinding {
         /** Channel URIs and Web Push endpoints, both under the public base URL. */
         PushEndpoints pushEndpoints() {
             WebPushEndpoints webPush = new WebPushEndpoints(settings.publicBaseUrl(), keys.webPushSubscriptionSealer());
+            ControlChannelUris controlUris = new ControlChannelUris(settings.publicBaseUrl(), keys.controlChannelTokenSealer());
             return new PushEndpoints() {
                 @Override
                 public String channelUri(ChannelToken token) {
@@ -62,13 +65,19 @@ final class AppGatewayBinding {
                 public String webPushEndpoint(WebPushSubscriptionToken token) {
                     return webPush.endpointFor(token);
                 }
+
+                @Override
+                public String controlChannelUri(ControlChannelToken token) {
+                    return controlUris.uriFor(token);
+                }
             };
         }
 
         AppGatewayBinding bind() throws Exception {
             DeviceEntitySettings deviceSettings = DeviceEntitySettings.fromConfig(config);
             ShardedDeviceDirectory devices = new ShardedDeviceDirectory(system, deviceSettings.askTimeout());
-            AppGateway gateway = new AppGateway(system, settings, registry, devices, devices, keys);
+            AppGateway gateway = new AppGateway(system, settings, registry, devices, devices, keys, java.time.Clock.systemUTC(),
+                    devices, deviceSettings.controlChannels());
             ServerBinding binding = AppGateway.bind(system, settings, gateway.createRoute(), tls.httpsConnectionContext())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new AppGatewayBinding(binding, settings, tls);

@@ -63,7 +63,7 @@ public final class BrokerNode implements AutoCloseable {
 
         AppGatewayBinding.Prepared app = AppGatewayBinding.prepare(system, config);
         DeviceEntitySettings entitySettings = DeviceEntitySettings.fromConfig(config);
-        DeviceEntity.init(system, entitySettings, app.pushEndpoints());
+        DeviceEntity.init(system, entitySettings, app.pushEndpoints(), app.appEvents());
 
         DeviceGatewaySettings deviceSettings = DeviceGatewaySettings.fromConfig(config);
         LinkTable links = new LinkTable();

@@ -41,7 +41,13 @@ public final class TestNodeConfig {
     /** The same on the journal {@code database} (H2 under dataDir, or a PostgreSQL database of the test's). */
     public static Config node(Path dataDir, int httpsPort, int devicePort, int remotingPort, TestDatabase database,
             String extraHocon) {
-        String hocon = """
+        return BrokerConfig.load(ConfigFactory.parseString(hocon(dataDir, httpsPort, devicePort, remotingPort, extraHocon))
+                .withFallback(database.config()));
+    }
+
+    /** The node's HOCON (without the database choice), e.g. for a node started as a separate process. */
+    public static String hocon(Path dataDir, int httpsPort, int devicePort, int remotingPort, String extraHocon) {
+        return """
                 wakeline.data-dir = "%s"
                 wakeline.fleet-secret = "%s"
                 wakeline.keys.channel-token-key = "%s"
@@ -68,7 +74,6 @@ public final class TestNodeConfig {
                 """.formatted(dataDir.toAbsolutePath().toString().replace("\\\\", "/"),
                 HexFormat.of().formatHex(FLEET_SECRET), CHANNEL_KEY, ACCESS_KEY, ADMIN_TOKEN,
                 APP_A, SECRET_A, APP_B, SECRET_B, httpsPort, httpsPort, devicePort, remotingPort, extraHocon);
-        return BrokerConfig.load(ConfigFactory.parseString(hocon).withFallback(database.config()));
     }
 
     private static byte[] filled(int n, byte b) {

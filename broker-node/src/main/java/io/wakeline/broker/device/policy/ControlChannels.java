@@ -41,7 +41,9 @@ import java.util.function.Predicate;
  *       never returned: allocation here is immediate.</li>
  * </ol>
  * Closing frees the slot (wns-spec 7.6). A reset (wns-spec 7.12, 7.13) frees the reset channels' slots too: the app
- * has to recreate them, and gets {@code ControlChannelReset} with the reason and which slot kinds were reset.
+ * has to recreate them, and gets {@code ControlChannelReset} with the reason and which slot kinds were reset. Messages
+ * queued for a channel are not part of this state: the device's {@code ControlOutbox} keys them by (app, channel id),
+ * so a channel recreated under the same id after a reset continues its queue.
  *
  * @param channels open channels in creation order
  */

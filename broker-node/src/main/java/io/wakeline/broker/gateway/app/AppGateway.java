@@ -10,7 +10,9 @@ import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.Route;
 import io.wakeline.broker.app.AppRegistry;
 import io.wakeline.broker.app.events.AppEventsSettings;
+import io.wakeline.broker.device.ControlChannelDirectory;
 import io.wakeline.broker.device.DeviceDirectory;
+import io.wakeline.broker.device.control.ControlChannelSettings;
 import io.wakeline.broker.device.DeviceInspector;
 import io.wakeline.broker.gateway.events.AppEventStreamRoute;
 import io.wakeline.broker.gateway.ratelimit.InFlightLimit;
@@ -47,14 +49,24 @@ public final class AppGateway {
     private final OAuthTokenRoute tokenRoute;
     private final AdminRoute adminRoute;
     private final AppEventStreamRoute eventStreamRoute;
+    private final ControlChannelRoute controlRoute;
 
     public AppGateway(ActorSystem<?> system, AppGatewaySettings settings, AppRegistry registry,
                       DeviceDirectory devices, DeviceInspector inspector, BrokerKeys keys) {
         this(system, settings, registry, devices, inspector, keys, Clock.systemUTC());
     }
 
+    /** With the control-channel route when {@code devices} also serves control channels (default limits). */
     public AppGateway(ActorSystem<?> system, AppGatewaySettings settings, AppRegistry registry,
                       DeviceDirectory devices, DeviceInspector inspector, BrokerKeys keys, Clock clock) {
+        this(system, settings, registry, devices, inspector, keys, clock,
+                devices instanceof ControlChannelDirectory control ? control : null, ControlChannelSettings.DEFAULTS);
+    }
+
+    /** {@code control} null: no control-channel route. */
+    public AppGateway(ActorSystem<?> system, AppGatewaySettings settings, AppRegistry registry,
+                      DeviceDirectory devices, DeviceInspector inspector, BrokerKeys keys, Clock clock,
+                      ControlChannelDirectory control, ControlChannelSettings controlSettings) {
         String debugTrace = settings.debugTrace().isBlank() ? debugTraceOf(system.address()) : settings.debugTrace();
         WnsRequestRules rules = new WnsRequestRules(keys.channelTokenSealer(), keys.accessTokenSealer());
         InFlightLimit inFlight = new InFlightLimit(settings.limits().maxInFlightSends());
@@ -68,10 +80,16 @@ public final class AppGateway {
         this.adminRoute = new AdminRoute(system, registry, inspector, new AdminCredential(keys.adminToken()), settings);
         this.eventStreamRoute = new AppEventStreamRoute(system, AppEventsSettings.fromConfig(system.settings().config()),
                 keys.accessTokenSealer(), clock);
+        this.controlRoute = control == null ? null : new ControlChannelRoute(system, new ControlChannelRequestRules(
+                keys.controlChannelTokenSealer(), keys.accessTokenSealer(), controlSettings), control, settings, clock, inFlight);
     }
 
     public Route createRoute() {
-        return concat(sendRoute.route(), webPushRoute.route(), tokenRoute.route(), adminRoute.route(),
+        if (controlRoute == null) {
+            return concat(sendRoute.route(), webPushRoute.route(), tokenRoute.route(), adminRoute.route(),
+                    eventStreamRoute.route());
+        }
+        return concat(sendRoute.route(), controlRoute.route(), webPushRoute.route(), tokenRoute.route(), adminRoute.route(),
                 eventStreamRoute.route());
     }
 

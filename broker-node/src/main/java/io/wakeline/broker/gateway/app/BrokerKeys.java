@@ -96,6 +96,11 @@ public final class BrokerKeys {
         return accessTokenSealer;
     }
 
+    /** Control channel URIs share the channel-token key under their own purpose label. */
+    public io.wakeline.broker.channel.ControlChannelTokenSealer controlChannelTokenSealer() {
+        return new io.wakeline.broker.channel.ControlChannelTokenSealer(channelTokenKey());
+    }
+
     /** Web Push endpoints are sealed with the channel-token key under their own purpose label. */
     public WebPushSubscriptionSealer webPushSubscriptionSealer() {
         return webPushSubscriptionSealer;

@@ -126,7 +126,8 @@ final class DeviceModelFrames {
                 .setAppId(answer.appId())
                 .setChannelId(answer.channelId())
                 .setClosed(answer.closed())
-                .setRejection(answer.rejection());
+                .setRejection(answer.rejection())
+                .setControlChannelUri(answer.controlChannelUri());
         if (answer.status() != null) {
             status.setStatus(ControlChannelTriggerStatus.forNumber(answer.status().value()));
         }

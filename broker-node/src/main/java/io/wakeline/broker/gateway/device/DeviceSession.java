@@ -34,6 +34,10 @@ import io.wakeline.protocol.v1.GoAway;
 import io.wakeline.protocol.v1.GoAwayReason;
 import io.wakeline.protocol.v1.Hello;
 import io.wakeline.protocol.v1.Notification;
+import io.wakeline.protocol.v1.NotificationType;
+import io.wakeline.protocol.v1.ControlAck;
+import io.wakeline.protocol.v1.ControlKeepAlive;
+import io.wakeline.protocol.v1.ControlUpstream;
 import io.wakeline.protocol.v1.Pong;
 import io.wakeline.protocol.v1.Welcome;
 import io.wakeline.broker.device.policy.PowerSource;
@@ -242,7 +246,22 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
             case CHANNEL_REQUEST -> onChannelRequest(envelope.getChannelRequest());
             case ACK -> onAck(envelope.getAck());
             case UPSTREAM -> reject(ErrorCode.UNEXPECTED_MESSAGE,
-                    "upstream messages travel on control channels; this link has none", 0);
+                    "upstream messages travel on control channels: send ControlUpstream", 0);
+            case CONTROL_ACK -> {
+                ControlAck ack = envelope.getControlAck();
+                entity().tell(new DeviceEntity.ControlAckReceived(ack.getAppId(), ack.getChannelId(),
+                        ack.getUpToSequence(), System.currentTimeMillis()));
+            }
+            case CONTROL_KEEP_ALIVE -> {
+                ControlKeepAlive keepAlive = envelope.getControlKeepAlive();
+                entity().tell(new DeviceEntity.ControlKeepAliveReceived(keepAlive.getAppId(), keepAlive.getChannelId(),
+                        System.currentTimeMillis()));
+            }
+            case CONTROL_UPSTREAM -> {
+                ControlUpstream upstream = envelope.getControlUpstream();
+                entity().tell(new DeviceEntity.ControlUpstreamReceived(upstream.getAppId(), upstream.getChannelId(),
+                        upstream.getUpstreamId(), upstream.getPayload().toByteArray(), System.currentTimeMillis()));
+            }
             case ERROR -> onDeviceError(envelope.getError());
             case LOCK_SCREEN_REQUEST, LOCK_SCREEN_CONSENT, LOCK_SCREEN_CHANGE, CONTROL_CHANNEL_REQUEST, POWER_REPORT,
                     APP_STATE_REPORT, TRIGGER_REGISTRATION, BACKGROUND_TASK_REQUEST, BACKGROUND_TASK_REPORT,
@@ -529,13 +548,19 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
         if (phase != Phase.READY) {
             return;
         }
-        if (!channel.isWritable()) {
-            // bounded outbound buffer (write-buffer water marks): raw push is best effort
+        boolean control = delivery.type() == NotificationType.CONTROL;
+        if (!channel.isWritable() && !control) {
+            // bounded outbound buffer (write-buffer water marks): raw push is best effort; control messages
+            // are bounded by the entity's window instead, and never dropped here
             shared.metrics().notificationsDroppedSlowLink.increment();
             return;
         }
         shared.metrics().notificationsWritten.increment();
-        send(Envelope.newBuilder().setNotification(Notification.newBuilder()
+        Notification.Builder notification = Notification.newBuilder();
+        if (control) {
+            notification.setControlChannelId(delivery.controlChannelId()).setSequence(delivery.sequence());
+        }
+        send(Envelope.newBuilder().setNotification(notification
                 .setDeliveryId(nextDeliveryId++)
                 .setAppId(delivery.appId())
                 .setType(delivery.type())

@@ -32,7 +32,15 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
             byte[] payload,
             String messageId,
             long sentAtMillis,
-            RawDelivery rawDelivery) implements Command {
+            RawDelivery rawDelivery,
+            String controlChannelId,
+            long sequence) implements Command {
+
+        /** Anything but a control-channel message. */
+        public Deliver(long linkId, String appId, String channelId, NotificationType type, byte[] payload,
+                       String messageId, long sentAtMillis, RawDelivery rawDelivery) {
+            this(linkId, appId, channelId, type, payload, messageId, sentAtMillis, rawDelivery, "", 0);
+        }
     }
 
     /** Something the device's rules decided the device must be told (a system trigger). */

@@ -1,0 +1,315 @@
+package io.wakeline.broker.device.control;
+
+import io.wakeline.broker.CborSerializable;
+import io.wakeline.broker.app.events.AppEvent;
+import io.wakeline.broker.device.control.ControlEvent.MessageEnqueued;
+import io.wakeline.broker.device.control.ControlEvent.MessagesAcked;
+import io.wakeline.broker.device.control.ControlEvent.MessagesExpired;
+import io.wakeline.broker.device.control.ControlEvent.ReceiptsPublished;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * The device's guaranteed control-channel messages (DESIGN.md "The two paths": control channel, "Outbox"). Immutable;
+ * decisions return {@link ControlEvent}s, {@link #apply} folds them in. Plain Java: the device entity persists the
+ * events and does the sending.
+ *
+ * <ul>
+ *   <li>Per (app, channel) an ordered queue with its own sequence numbers 1, 2, 3, ...; the device acks
+ *       cumulatively per channel; delivery is in sequence order, and after a reconnect starts again right after
+ *       the acked sequence (at least once; the device drops what it already processed by sequence).</li>
+ *   <li>A backlog bound per channel: a send beyond it is refused ({@link Enqueue.BacklogFull}), never dropped.</li>
+ *   <li>Idempotency: a client message id seen on a message still pending or retained answers with that message
+ *       ({@link Enqueue.Duplicate}).</li>
+ *   <li>TTL: a message whose expiry passed is never handed out for delivery, and {@link #expire} reports it.</li>
+ *   <li>A per-device window of unacked messages in flight ({@link #nextToDeliver}).</li>
+ *   <li>Receipts (accepted, acked, expired) wait in {@link #receipts} until the app's event log confirmed them.</li>
+ * </ul>
+ *
+ * @param queues        by {@link #key}
+ * @param lastReceiptNo number of the newest receipt
+ * @param receipts      receipts not yet confirmed by the event log, oldest first
+ */
+public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo, List<PendingReceipt> receipts)
+        implements CborSerializable {
+
+    public static final ControlOutbox EMPTY = new ControlOutbox(Map.of(), 0, List.of());
+
+    public ControlOutbox {
+        queues = Map.copyOf(queues);
+        receipts = List.copyOf(receipts);
+    }
+
+    /** How long finished fates and unconfirmed receipts are kept; given to {@link #apply}. */
+    public record Retention(long fateRetentionMillis, int fatesPerChannel, int maxPendingReceipts) {
+        public static Retention of(ControlChannelSettings settings) {
+            return new Retention(settings.fateRetention().toMillis(), settings.fateRetentionPerChannel(),
+                    settings.maxPendingReceipts());
+        }
+    }
+
+    public static String key(String appId, String channelId) {
+        return appId + "\n" + channelId;
+    }
+
+    // --- queries ---
+
+    public Optional<ControlQueue> queue(String appId, String channelId) {
+        return Optional.ofNullable(queues.get(key(appId, channelId)));
+    }
+
+    public Optional<MessageFate> fate(String appId, String channelId, String messageId) {
+        return queue(appId, channelId).flatMap(q -> q.byMessageId(messageId));
+    }
+
+    public boolean hasPending() {
+        return queues.values().stream().anyMatch(q -> !q.pending().isEmpty());
+    }
+
+    public int pendingCount() {
+        return queues.values().stream().mapToInt(q -> q.pending().size()).sum();
+    }
+
+    // --- decisions ---
+
+    /** The answer to a send. */
+    public sealed interface Enqueue {
+        record Accepted(MessageEnqueued event) implements Enqueue {
+        }
+
+        /** The client message id was seen: that message, unchanged. */
+        record Duplicate(MessageFate fate) implements Enqueue {
+        }
+
+        /** The channel holds {@code backlog} messages not yet acked or expired. */
+        record BacklogFull(int backlog) implements Enqueue {
+        }
+    }
+
+    /**
+     * A send to (app, channel). {@code clientMessageId} is "" when the sender gave none; {@code messageId} is the
+     * broker's id for a new message.
+     */
+    public Enqueue enqueue(String appId, String channelId, String clientMessageId, String messageId, byte[] payload,
+                           long nowMillis, long expiresAtMillis, int backlogLimit) {
+        ControlQueue queue = queues.getOrDefault(key(appId, channelId), ControlQueue.empty(appId, channelId));
+        if (!clientMessageId.isEmpty()) {
+            Optional<MessageFate> seen = queue.byClientMessageId(clientMessageId);
+            if (seen.isPresent()) {
+                return new Enqueue.Duplicate(seen.get());
+            }
+        }
+        if (queue.pending().size() >= backlogLimit) {
+            return new Enqueue.BacklogFull(queue.pending().size());
+        }
+        return new Enqueue.Accepted(new MessageEnqueued(appId, channelId, messageId, clientMessageId, payload.clone(),
+                queue.lastSeq() + 1, nowMillis, expiresAtMillis));
+    }
+
+    /** A cumulative ack from the device; clamped to what was accepted; empty when it acks nothing new. */
+    public Optional<MessagesAcked> ack(String appId, String channelId, long upToSeq, long nowMillis) {
+        ControlQueue queue = queues.get(key(appId, channelId));
+        if (queue == null) {
+            return Optional.empty();
+        }
+        long upTo = Math.min(upToSeq, queue.lastSeq());
+        if (upTo <= queue.ackedUpTo()) {
+            return Optional.empty();
+        }
+        return Optional.of(new MessagesAcked(appId, channelId, upTo, nowMillis));
+    }
+
+    /** Pending messages whose TTL passed, one event per channel. {@code ackedUpTo} holds acks not yet persisted. */
+    public List<MessagesExpired> expire(long nowMillis, Map<String, Long> ackedUpTo) {
+        List<MessagesExpired> events = new ArrayList<>();
+        for (ControlQueue queue : new TreeMap<>(queues).values()) {
+            long acked = Math.max(queue.ackedUpTo(), ackedUpTo.getOrDefault(queue.key(), 0L));
+            List<Long> seqs = queue.pending().stream()
+                    .filter(m -> m.seq() > acked && m.isExpiredAt(nowMillis))
+                    .map(ControlMessage::seq)
+                    .toList();
+            if (!seqs.isEmpty()) {
+                events.add(new MessagesExpired(queue.appId(), queue.channelId(), seqs, nowMillis));
+            }
+        }
+        return events;
+    }
+
+    /** Earliest expiry among pending messages, if any. */
+    public Optional<Long> nextExpiry() {
+        return queues.values().stream().flatMap(q -> q.pending().stream())
+                .map(ControlMessage::expiresAtMillis).min(Long::compare);
+    }
+
+    /**
+     * What to send now, in order: per channel whose head {@code mayDeliver} allows, the next messages after what
+     * was sent ({@code sentUpTo}) or acked ({@code ackedUpTo}, persisted or not), skipping expired ones, taking one
+     * message per channel in turn until the device has {@code window} messages unacked in flight.
+     */
+    public List<ControlMessage> nextToDeliver(Map<String, Long> sentUpTo, Map<String, Long> ackedUpTo, int window,
+                                              long nowMillis, Predicate<ControlQueue> mayDeliver) {
+        int inFlight = inFlight(sentUpTo, ackedUpTo, nowMillis);
+        int room = window - inFlight;
+        if (room <= 0) {
+            return List.of();
+        }
+        List<Deque<ControlMessage>> candidates = new ArrayList<>();
+        for (ControlQueue queue : new TreeMap<>(queues).values()) {
+            long after = Math.max(sentUpTo.getOrDefault(queue.key(), 0L),
+                    Math.max(queue.ackedUpTo(), ackedUpTo.getOrDefault(queue.key(), 0L)));
+            Deque<ControlMessage> next = new ArrayDeque<>();
+            for (ControlMessage m : queue.pending()) {
+                if (m.seq() > after && !m.isExpiredAt(nowMillis)) {
+                    next.add(m);
+                    if (next.size() >= room) {
+                        break;
+                    }
+                }
+            }
+            if (!next.isEmpty() && mayDeliver.test(queue)) {
+                candidates.add(next);
+            }
+        }
+        List<ControlMessage> out = new ArrayList<>();
+        while (out.size() < room && !candidates.isEmpty()) {
+            for (var it = candidates.iterator(); it.hasNext() && out.size() < room; ) {
+                Deque<ControlMessage> next = it.next();
+                out.add(next.poll());
+                if (next.isEmpty()) {
+                    it.remove();
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Messages sent and neither acked nor expired. An expired one never counts: it is not sent again, and one that
+     * was skipped for its expiry lies below {@code sentUpTo} without ever having been sent.
+     */
+    public int inFlight(Map<String, Long> sentUpTo, Map<String, Long> ackedUpTo, long nowMillis) {
+        int n = 0;
+        for (ControlQueue queue : queues.values()) {
+            long sent = sentUpTo.getOrDefault(queue.key(), 0L);
+            long acked = Math.max(queue.ackedUpTo(), ackedUpTo.getOrDefault(queue.key(), 0L));
+            if (sent <= acked) {
+                continue;
+            }
+            for (ControlMessage m : queue.pending()) {
+                if (m.seq() > acked && m.seq() <= sent && !m.isExpiredAt(nowMillis)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The oldest unconfirmed receipts, at most {@code max}. */
+    public List<PendingReceipt> receiptsToPublish(int max) {
+        return receipts.size() <= max ? receipts : receipts.subList(0, max);
+    }
+
+    // --- events ---
+
+    public ControlOutbox apply(ControlEvent event, Retention retention) {
+        if (event instanceof MessageEnqueued e) {
+            ControlQueue q = queues.getOrDefault(key(e.appId(), e.channelId()), ControlQueue.empty(e.appId(), e.channelId()));
+            List<ControlMessage> pending = new ArrayList<>(q.pending());
+            pending.add(new ControlMessage(e.appId(), e.channelId(), e.messageId(), e.clientMessageId(), e.payload(),
+                    e.seq(), e.acceptedAtMillis(), e.expiresAtMillis()));
+            ControlQueue updated = new ControlQueue(q.appId(), q.channelId(), Math.max(q.lastSeq(), e.seq()), q.ackedUpTo(),
+                    pending, prune(q.finished(), e.acceptedAtMillis(), retention));
+            return with(updated, List.of(receipt(e.appId(), e.channelId(), e.messageId(), AppEvent.MessageFate.ACCEPTED,
+                    e.acceptedAtMillis())), retention);
+        }
+        if (event instanceof MessagesAcked e) {
+            ControlQueue q = queues.get(key(e.appId(), e.channelId()));
+            if (q == null || e.upToSeq() <= q.ackedUpTo()) {
+                return this;
+            }
+            List<ControlMessage> pending = new ArrayList<>();
+            List<MessageFate> finished = new ArrayList<>(q.finished());
+            List<PendingReceipt> newReceipts = new ArrayList<>();
+            for (ControlMessage m : q.pending()) {
+                if (m.seq() <= e.upToSeq()) {
+                    finished.add(new MessageFate(m.messageId(), m.clientMessageId(), m.seq(), MessageFate.State.ACKED,
+                            m.acceptedAtMillis(), 0, e.atMillis(), m.expiresAtMillis(), 0));
+                    newReceipts.add(receipt(m.appId(), m.channelId(), m.messageId(), AppEvent.MessageFate.ACKED, e.atMillis()));
+                } else {
+                    pending.add(m);
+                }
+            }
+            ControlQueue updated = new ControlQueue(q.appId(), q.channelId(), q.lastSeq(), e.upToSeq(), pending,
+                    prune(finished, e.atMillis(), retention));
+            return with(updated, newReceipts, retention);
+        }
+        if (event instanceof MessagesExpired e) {
+            ControlQueue q = queues.get(key(e.appId(), e.channelId()));
+            if (q == null) {
+                return this;
+            }
+            java.util.Set<Long> expired = new java.util.HashSet<>(e.seqs());
+            List<ControlMessage> pending = new ArrayList<>();
+            List<MessageFate> finished = new ArrayList<>(q.finished());
+            List<PendingReceipt> newReceipts = new ArrayList<>();
+            for (ControlMessage m : q.pending()) {
+                if (expired.contains(m.seq())) {
+                    finished.add(new MessageFate(m.messageId(), m.clientMessageId(), m.seq(), MessageFate.State.EXPIRED,
+                            m.acceptedAtMillis(), 0, 0, m.expiresAtMillis(), e.atMillis()));
+                    newReceipts.add(receipt(m.appId(), m.channelId(), m.messageId(), AppEvent.MessageFate.EXPIRED, e.atMillis()));
+                } else {
+                    pending.add(m);
+                }
+            }
+            ControlQueue updated = new ControlQueue(q.appId(), q.channelId(), q.lastSeq(), q.ackedUpTo(), pending,
+                    prune(finished, e.atMillis(), retention));
+            return with(updated, newReceipts, retention);
+        }
+        if (event instanceof ReceiptsPublished e) {
+            return new ControlOutbox(queues, lastReceiptNo,
+                    receipts.stream().filter(r -> r.no() > e.upToReceiptNo()).toList());
+        }
+        return this;
+    }
+
+    private static PendingReceipt receipt(String appId, String channelId, String messageId, AppEvent.MessageFate fate,
+                                          long atMillis) {
+        return new PendingReceipt(0, appId, channelId, messageId, fate, atMillis); // numbered in with()
+    }
+
+    private ControlOutbox with(ControlQueue updated, List<PendingReceipt> newReceipts, Retention retention) {
+        Map<String, ControlQueue> newQueues = new HashMap<>(queues);
+        newQueues.put(updated.key(), updated);
+        List<PendingReceipt> allReceipts = new ArrayList<>(receipts);
+        long no = lastReceiptNo;
+        for (PendingReceipt r : newReceipts) {
+            no++;
+            allReceipts.add(new PendingReceipt(no, r.appId(), r.channelId(), r.messageId(), r.fate(), r.atMillis()));
+        }
+        int excess = allReceipts.size() - retention.maxPendingReceipts();
+        if (excess > 0) {
+            // an event log that takes nothing for this long loses the oldest receipts; the status endpoint still answers
+            allReceipts = allReceipts.subList(excess, allReceipts.size());
+        }
+        return new ControlOutbox(newQueues, no, allReceipts);
+    }
+
+    private static List<MessageFate> prune(List<MessageFate> finished, long nowMillis, Retention retention) {
+        int from = Math.max(0, finished.size() - retention.fatesPerChannel());
+        List<MessageFate> kept = new ArrayList<>(finished.size() - from);
+        for (int i = from; i < finished.size(); i++) {
+            MessageFate f = finished.get(i);
+            if (f.finishedAtMillis() + retention.fateRetentionMillis() > nowMillis) {
+                kept.add(f);
+            }
+        }
+        return kept;
+    }
+}

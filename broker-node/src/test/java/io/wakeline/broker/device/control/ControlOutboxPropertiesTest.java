@@ -1,0 +1,107 @@
+package io.wakeline.broker.device.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Random sends, deliveries, acks, expiries and reconnects keep the outbox's promises: per-channel order, nothing
+ * expired handed out, the window and the backlog never exceeded, and a device that drops what it already processed
+ * (by sequence) processes every acked message exactly once.
+ */
+class ControlOutboxPropertiesTest {
+    private static final String APP = "ms-app://S-1-15-2-1";
+    private static final List<String> CHANNELS = List.of("a", "b", "c");
+    private static final int WINDOW = 4;
+    private static final int BACKLOG = 6;
+    private static final ControlOutbox.Retention RETENTION = new ControlOutbox.Retention(1_000_000, 50, 1000);
+
+    enum Kind { SEND, DELIVER, ACK, EXPIRE, RECONNECT, TICK }
+
+    record Step(Kind kind, int channel, int ttl) {
+    }
+
+    @Provide
+    Arbitrary<List<Step>> steps() {
+        return Arbitraries.of(Kind.values()).flatMap(kind -> Arbitraries.integers().between(0, CHANNELS.size() - 1)
+                .flatMap(channel -> Arbitraries.integers().between(1, 30).map(ttl -> new Step(kind, channel, ttl))))
+                .list().ofMaxSize(120);
+    }
+
+    @Property(tries = 300)
+    void outboxKeepsItsPromises(@ForAll("steps") List<Step> steps) {
+        ControlOutbox outbox = ControlOutbox.EMPTY;
+        Map<String, Long> sentUpTo = new HashMap<>();
+        Map<String, Long> deviceProcessed = new HashMap<>();
+        Map<String, List<Long>> processedOrder = new HashMap<>();
+        long now = 0;
+        int ids = 0;
+        for (Step step : steps) {
+            String channel = CHANNELS.get(step.channel());
+            String key = ControlOutbox.key(APP, channel);
+            switch (step.kind()) {
+                case SEND -> {
+                    ControlOutbox.Enqueue e = outbox.enqueue(APP, channel, "", "m" + (++ids), new byte[] {1}, now,
+                            now + step.ttl(), BACKLOG);
+                    if (e instanceof ControlOutbox.Enqueue.Accepted accepted) {
+                        outbox = outbox.apply(accepted.event(), RETENTION);
+                    }
+                    assertTrue(outbox.queue(APP, channel).orElseThrow().pending().size() <= BACKLOG, "backlog bound");
+                }
+                case DELIVER -> {
+                    List<ControlMessage> out = outbox.nextToDeliver(sentUpTo, Map.of(), WINDOW, now, q -> true);
+                    Map<String, Long> lastInBatch = new HashMap<>();
+                    for (ControlMessage m : out) {
+                        String k = ControlOutbox.key(m.appId(), m.channelId());
+                        assertTrue(m.expiresAtMillis() > now, "never deliver an expired message");
+                        long previous = lastInBatch.getOrDefault(k, sentUpTo.getOrDefault(k, 0L));
+                        assertTrue(m.seq() > previous, "in order per channel");
+                        lastInBatch.put(k, m.seq());
+                        sentUpTo.merge(k, m.seq(), Math::max);
+                        // the device: process once, in order, by sequence
+                        long done = deviceProcessed.getOrDefault(k, 0L);
+                        if (m.seq() > done) {
+                            deviceProcessed.put(k, m.seq());
+                            processedOrder.computeIfAbsent(k, x -> new ArrayList<>()).add(m.seq());
+                        }
+                    }
+                    assertTrue(outbox.inFlight(sentUpTo, Map.of(), now) <= WINDOW, "window bound");
+                }
+                case ACK -> {
+                    long upTo = deviceProcessed.getOrDefault(key, 0L);
+                    var acked = outbox.ack(APP, channel, upTo, now);
+                    if (acked.isPresent()) {
+                        outbox = outbox.apply(acked.get(), RETENTION);
+                    }
+                }
+                case EXPIRE -> {
+                    for (ControlEvent.MessagesExpired e : outbox.expire(now, Map.of())) {
+                        outbox = outbox.apply(e, RETENTION);
+                    }
+                }
+                case RECONNECT -> sentUpTo.clear();
+                case TICK -> now += step.ttl();
+            }
+            for (ControlQueue q : outbox.queues().values()) {
+                List<Long> seqs = q.pending().stream().map(ControlMessage::seq).toList();
+                for (int i = 1; i < seqs.size(); i++) {
+                    assertTrue(seqs.get(i) > seqs.get(i - 1), "pending in sequence order");
+                }
+                assertTrue(seqs.stream().allMatch(s -> s > q.ackedUpTo()), "nothing acked stays pending");
+            }
+        }
+        for (var entry : processedOrder.entrySet()) {
+            List<Long> seqs = entry.getValue();
+            assertEquals(seqs.stream().distinct().count(), seqs.size(), "processed at most once");
+        }
+    }
+}

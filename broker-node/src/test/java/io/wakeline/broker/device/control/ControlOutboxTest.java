@@ -1,0 +1,147 @@
+package io.wakeline.broker.device.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wakeline.broker.app.events.AppEvent;
+import io.wakeline.broker.device.control.ControlOutbox.Enqueue;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ControlOutboxTest {
+    private static final String APP = "ms-app://S-1-15-2-1";
+    private static final ControlOutbox.Retention RETENTION = new ControlOutbox.Retention(60_000, 10, 100);
+    private static final long NEVER = Long.MAX_VALUE;
+
+    private ControlOutbox outbox = ControlOutbox.EMPTY;
+    private int ids;
+
+    private Enqueue send(String channel, String clientId, long now, long expiresAt, int backlog) {
+        Enqueue decision = outbox.enqueue(APP, channel, clientId, "m" + (++ids), "x".getBytes(StandardCharsets.UTF_8),
+                now, expiresAt, backlog);
+        if (decision instanceof Enqueue.Accepted accepted) {
+            outbox = outbox.apply(accepted.event(), RETENTION);
+        }
+        return decision;
+    }
+
+    @Test
+    void sequencesArePerChannelAndStartAtOne() {
+        assertEquals(1, ((Enqueue.Accepted) send("a", "", 0, NEVER, 10)).event().seq());
+        assertEquals(2, ((Enqueue.Accepted) send("a", "", 0, NEVER, 10)).event().seq());
+        assertEquals(1, ((Enqueue.Accepted) send("b", "", 0, NEVER, 10)).event().seq());
+    }
+
+    @Test
+    void aFullBacklogRefusesTheSendAndStoresNothing() {
+        send("a", "", 0, NEVER, 2);
+        send("a", "", 0, NEVER, 2);
+        Enqueue third = send("a", "", 0, NEVER, 2);
+        assertInstanceOf(Enqueue.BacklogFull.class, third);
+        assertEquals(2, outbox.queue(APP, "a").orElseThrow().pending().size());
+        // acking one makes room again
+        outbox = outbox.apply(outbox.ack(APP, "a", 1, 5).orElseThrow(), RETENTION);
+        assertInstanceOf(Enqueue.Accepted.class, send("a", "", 6, NEVER, 2));
+    }
+
+    @Test
+    void aRepeatedClientMessageIdAnswersTheFirstMessage() {
+        Enqueue.Accepted first = (Enqueue.Accepted) send("a", "order-1", 0, NEVER, 10);
+        Enqueue again = send("a", "order-1", 1, NEVER, 10);
+        assertEquals(first.event().messageId(), ((Enqueue.Duplicate) again).fate().messageId());
+        assertEquals(1, outbox.queue(APP, "a").orElseThrow().pending().size());
+        // still recognised after it was acked, while its fate is retained
+        outbox = outbox.apply(outbox.ack(APP, "a", 1, 2).orElseThrow(), RETENTION);
+        Enqueue afterAck = send("a", "order-1", 3, NEVER, 10);
+        assertEquals(MessageFate.State.ACKED, ((Enqueue.Duplicate) afterAck).fate().state());
+        // the same client id on another channel is another message
+        assertInstanceOf(Enqueue.Accepted.class, send("b", "order-1", 3, NEVER, 10));
+    }
+
+    @Test
+    void acksAreCumulativeClampedAndNeverGoBack() {
+        for (int i = 0; i < 5; i++) {
+            send("a", "", 0, NEVER, 10);
+        }
+        outbox = outbox.apply(outbox.ack(APP, "a", 3, 1).orElseThrow(), RETENTION);
+        ControlQueue queue = outbox.queue(APP, "a").orElseThrow();
+        assertEquals(3, queue.ackedUpTo());
+        assertEquals(List.of(4L, 5L), queue.pending().stream().map(ControlMessage::seq).toList());
+        assertTrue(outbox.ack(APP, "a", 2, 2).isEmpty(), "an older ack changes nothing");
+        assertEquals(5, outbox.ack(APP, "a", 99, 2).orElseThrow().upToSeq(), "clamped to what was accepted");
+    }
+
+    @Test
+    void theWindowBoundsMessagesInFlightAcrossChannels() {
+        for (int i = 0; i < 4; i++) {
+            send("a", "", 0, NEVER, 10);
+            send("b", "", 0, NEVER, 10);
+        }
+        Map<String, Long> sent = new HashMap<>();
+        List<ControlMessage> first = outbox.nextToDeliver(sent, Map.of(), 3, 0, q -> true);
+        assertEquals(3, first.size());
+        first.forEach(m -> sent.merge(ControlOutbox.key(m.appId(), m.channelId()), m.seq(), Math::max));
+        assertTrue(outbox.nextToDeliver(sent, Map.of(), 3, 0, q -> true).isEmpty(), "window full");
+        // a cumulative ack of channel a frees its in-flight messages
+        Map<String, Long> acked = Map.of(ControlOutbox.key(APP, "a"), sent.get(ControlOutbox.key(APP, "a")));
+        List<ControlMessage> next = outbox.nextToDeliver(sent, acked, 3, 0, q -> true);
+        assertTrue(!next.isEmpty() && next.size() <= 3 - outbox.inFlight(sent, acked, 0));
+    }
+
+    @Test
+    void deliveryIsInSequenceOrderPerChannelAndRestartsAfterTheAckedOne() {
+        for (int i = 0; i < 5; i++) {
+            send("a", "", 0, NEVER, 10);
+        }
+        List<ControlMessage> all = outbox.nextToDeliver(Map.of(), Map.of(), 10, 0, q -> true);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), all.stream().map(ControlMessage::seq).toList());
+        outbox = outbox.apply(outbox.ack(APP, "a", 2, 1).orElseThrow(), RETENTION);
+        // a new link: nothing counts as sent, everything unacked goes again from 3
+        assertEquals(List.of(3L, 4L, 5L), outbox.nextToDeliver(Map.of(), Map.of(), 10, 0, q -> true).stream()
+                .map(ControlMessage::seq).toList());
+    }
+
+    @Test
+    void aChannelTheRulesHoldBackSendsNothing() {
+        send("a", "", 0, NEVER, 10);
+        send("b", "", 0, NEVER, 10);
+        List<ControlMessage> out = outbox.nextToDeliver(Map.of(), Map.of(), 10, 0, q -> q.channelId().equals("b"));
+        assertEquals(List.of("b"), out.stream().map(ControlMessage::channelId).toList());
+    }
+
+    @Test
+    void anExpiredMessageIsNeverDeliveredAndIsReportedExpired() {
+        send("a", "", 0, 100, 10);
+        send("a", "", 0, NEVER, 10);
+        assertEquals(List.of(2L), outbox.nextToDeliver(Map.of(), Map.of(), 10, 100, q -> true).stream()
+                .map(ControlMessage::seq).toList());
+        List<ControlEvent.MessagesExpired> expired = outbox.expire(100, Map.of());
+        assertEquals(List.of(1L), expired.get(0).seqs());
+        outbox = outbox.apply(expired.get(0), RETENTION);
+        MessageFate fate = outbox.fate(APP, "a", "m1").orElseThrow();
+        assertEquals(MessageFate.State.EXPIRED, fate.state());
+        assertTrue(outbox.receipts().stream().anyMatch(r -> r.fate() == AppEvent.MessageFate.EXPIRED
+                && r.messageId().equals("m1")));
+    }
+
+    @Test
+    void receiptsWaitUntilPublishedAndFatesAreRetainedBoundedly() {
+        send("a", "", 0, NEVER, 100);
+        outbox = outbox.apply(outbox.ack(APP, "a", 1, 10).orElseThrow(), RETENTION);
+        assertEquals(List.of(AppEvent.MessageFate.ACCEPTED, AppEvent.MessageFate.ACKED),
+                outbox.receipts().stream().map(PendingReceipt::fate).toList());
+        outbox = outbox.apply(new ControlEvent.ReceiptsPublished(outbox.lastReceiptNo()), RETENTION);
+        assertTrue(outbox.receipts().isEmpty());
+        for (int i = 0; i < 20; i++) {
+            send("a", "", 20, NEVER, 100);
+        }
+        outbox = outbox.apply(outbox.ack(APP, "a", 21, 30).orElseThrow(), RETENTION);
+        assertEquals(10, outbox.queue(APP, "a").orElseThrow().finished().size(), "at most fatesPerChannel");
+        send("a", "", 60_000 + 31, NEVER, 100);
+        assertEquals(0, outbox.queue(APP, "a").orElseThrow().finished().size(), "older than the retention");
+    }
+}

@@ -1,0 +1,102 @@
+package io.wakeline.broker.gateway.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wakeline.broker.channel.ChannelToken;
+import io.wakeline.broker.channel.ChannelTokenSealer;
+import io.wakeline.broker.channel.ControlChannelToken;
+import io.wakeline.broker.channel.ControlChannelTokenSealer;
+import io.wakeline.broker.device.control.ControlChannelSettings;
+import io.wakeline.broker.gateway.app.ControlChannelRequestRules.Decision;
+import io.wakeline.broker.gateway.app.ControlChannelRequestRules.Rejection.Kind;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class ControlChannelRequestRulesTest {
+    private static final long NOW = 1_800_000_000_000L;
+    private static final String APP = "ms-app://S-1-15-2-100";
+    private static final byte[] CHANNEL_KEY = key();
+
+    private final ControlChannelTokenSealer channels = new ControlChannelTokenSealer(CHANNEL_KEY);
+    private final AccessTokenSealer accessTokens = new AccessTokenSealer(key());
+    private final ControlChannelRequestRules rules = new ControlChannelRequestRules(channels, accessTokens,
+            ControlChannelSettings.DEFAULTS);
+    private final String channel = channels.seal(new ControlChannelToken("device-1", APP, "chat", NOW));
+    private final String token = accessTokens.seal(new AccessToken(APP, NOW, NOW + 60_000));
+
+    private static byte[] key() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    private Decision send(String sealed, Map<String, String> extra, String contentType, long length) {
+        Map<String, List<String>> headers = new HashMap<>();
+        headers.put("authorization", List.of("Bearer " + token));
+        extra.forEach((k, v) -> headers.put(k, List.of(v)));
+        return rules.check(new ControlChannelRequestRules.Head("POST", sealed, Optional.empty(), headers,
+                Optional.ofNullable(contentType), OptionalLong.of(length), false), NOW);
+    }
+
+    private static Kind kindOf(Decision decision) {
+        return assertInstanceOf(Decision.Rejected.class, decision).rejection().kind();
+    }
+
+    @Test
+    void aWellFormedSendIsAcceptedWithDefaults() {
+        Decision.Send send = assertInstanceOf(Decision.Send.class, send(channel, Map.of(), "application/octet-stream", 10));
+        assertEquals("chat", send.channel().controlChannelId());
+        assertEquals("", send.clientMessageId());
+        assertEquals(ControlChannelSettings.DEFAULTS.defaultTtl().toSeconds(), send.ttlSeconds());
+    }
+
+    @Test
+    void clientMessageIdAndTtlAreChecked() {
+        Decision.Send send = assertInstanceOf(Decision.Send.class, send(channel,
+                Map.of("x-wakeline-message-id", "order-7", "x-wakeline-ttl", "60"), "application/octet-stream", 10));
+        assertEquals("order-7", send.clientMessageId());
+        assertEquals(NOW + 60_000, send.expiresAtMillis(NOW));
+        assertEquals(Kind.BAD_REQUEST, kindOf(send(channel, Map.of("x-wakeline-message-id", "x".repeat(65)), "application/octet-stream", 1)));
+        assertEquals(Kind.BAD_REQUEST, kindOf(send(channel, Map.of("x-wakeline-ttl", "0"), "application/octet-stream", 1)));
+        assertEquals(Kind.BAD_REQUEST, kindOf(send(channel, Map.of("x-wakeline-ttl", "-5"), "application/octet-stream", 1)));
+        assertEquals(Kind.BAD_REQUEST, kindOf(send(channel, Map.of("x-wakeline-ttl", String.valueOf(31L * 86400)), "application/octet-stream", 1)));
+    }
+
+    @Test
+    void bodySizeAndTypeAreChecked() {
+        assertEquals(Kind.BAD_REQUEST, kindOf(send(channel, Map.of(), "application/octet-stream", 0)));
+        assertEquals(Kind.PAYLOAD_TOO_LARGE, kindOf(send(channel, Map.of(), "application/octet-stream", 4097)));
+        assertEquals(Kind.UNSUPPORTED_MEDIA_TYPE, kindOf(send(channel, Map.of(), "text/plain", 1)));
+    }
+
+    @Test
+    void tokensAreCheckedLikeWnsSends() {
+        assertEquals(Kind.NOT_FOUND, kindOf(send(channel.substring(0, channel.length() - 1) + "A", Map.of(), "application/octet-stream", 1)));
+        // a WNS channel token sealed under the same key does not open as a control channel
+        String wnsChannel = new ChannelTokenSealer(CHANNEL_KEY).seal(new ChannelToken("device-1", APP, "chat", NOW + 1));
+        assertEquals(Kind.NOT_FOUND, kindOf(send(wnsChannel, Map.of(), "application/octet-stream", 1)));
+        String other = channels.seal(new ControlChannelToken("device-1", "ms-app://S-1-15-2-999", "chat", NOW));
+        assertEquals(Kind.FORBIDDEN, kindOf(send(other, Map.of(), "application/octet-stream", 1)));
+        Decision noAuth = rules.check(new ControlChannelRequestRules.Head("POST", channel, Optional.empty(), Map.of(),
+                Optional.of("application/octet-stream"), OptionalLong.of(1), false), NOW);
+        assertEquals(Kind.UNAUTHORIZED, kindOf(noAuth));
+    }
+
+    @Test
+    void theStatusResourceIsGetOnly() {
+        Map<String, List<String>> headers = Map.of("authorization", List.of("Bearer " + token));
+        Decision status = rules.check(new ControlChannelRequestRules.Head("GET", channel,
+                Optional.of("0b6c4a52-7a9e-4d1c-9b41-2f1f7c0f8e11"), headers, Optional.empty(), OptionalLong.empty(), false), NOW);
+        assertTrue(status instanceof Decision.Status);
+        Decision post = rules.check(new ControlChannelRequestRules.Head("POST", channel,
+                Optional.of("0b6c4a52-7a9e-4d1c-9b41-2f1f7c0f8e11"), headers, Optional.empty(), OptionalLong.empty(), false), NOW);
+        assertEquals(Kind.METHOD_NOT_ALLOWED, kindOf(post));
+    }
+}

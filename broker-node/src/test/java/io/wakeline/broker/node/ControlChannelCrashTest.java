@@ -1,0 +1,272 @@
+package io.wakeline.broker.node;
+
+import static io.wakeline.broker.node.TestNodeConfig.APP_A;
+import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
+import static io.wakeline.broker.node.TestNodeConfig.SECRET_A;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigRenderOptions;
+import io.wakeline.broker.TestDatabase;
+import io.wakeline.protocol.v1.AppExecutionState;
+import io.wakeline.protocol.v1.AppStateReport;
+import io.wakeline.protocol.v1.ControlChannelOperation;
+import io.wakeline.protocol.v1.ControlChannelRequest;
+import io.wakeline.protocol.v1.ControlChannelResourceType;
+import io.wakeline.protocol.v1.ControlChannelTriggerStatus;
+import io.wakeline.protocol.v1.Envelope;
+import io.wakeline.protocol.v1.LockScreenConsent;
+import io.wakeline.protocol.v1.LockScreenConsentAnswer;
+import io.wakeline.protocol.v1.LockScreenRequest;
+import io.wakeline.protocol.v1.ManifestBackgroundTask;
+import io.wakeline.protocol.v1.Notification;
+import io.wakeline.simulator.DeviceModelMode;
+import io.wakeline.simulator.DeviceSimulator;
+import io.wakeline.simulator.NotificationListener;
+import io.wakeline.simulator.SimulatorConfig;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The guaranteed path's acceptance test: the broker runs as a separate OS process, simulated devices hold control
+ * channels, an app server sends sequenced messages to several channels without pause; the broker is killed with
+ * SIGKILL mid-stream and started again on the same data (H2 file or PostgreSQL database). Every message answered
+ * 2xx is processed by its device exactly once, none is lost, and each channel's order is kept; redeliveries are
+ * dropped by the devices' de-duplication.
+ */
+class ControlChannelCrashTest {
+    private static final int DEVICES = 3;
+    private static final String CHANNEL = "chat";
+
+    @TempDir
+    Path dataDir;
+
+    @ParameterizedTest
+    @EnumSource(PersistenceBackend.class)
+    void everyAcceptedMessageIsProcessedExactlyOnceAcrossAKill9(PersistenceBackend backend) throws Exception {
+        TestDatabase.require(backend);
+        try (TestDatabase database = TestDatabase.create(backend, "cc-crash")) {
+            run(database);
+        }
+    }
+
+    private void run(TestDatabase database) throws Exception {
+        int https = TestNodeConfig.freePort();
+        int devicePort = TestNodeConfig.freePort();
+        Path configFile = dataDir.resolve("node.conf");
+        Files.createDirectories(dataDir);
+        Files.writeString(configFile, TestNodeConfig.hocon(dataDir, https, devicePort, 0, """
+                akka.loglevel = INFO
+                wakeline.control-channels.ack-batch-interval = 100ms
+                """) + "\n" + database.config().root().render(ConfigRenderOptions.concise().setJson(false)));
+
+        Map<String, List<Long>> processed = new ConcurrentHashMap<>(); // channel URI key → payload numbers in order
+        Map<String, String> deviceOfUri = new ConcurrentHashMap<>();
+        NotificationListener listener = new NotificationListener() {
+            @Override
+            public void onNotification(String deviceId, Notification notification) {
+            }
+
+            @Override
+            public void onControlMessage(String deviceId, Notification notification) {
+                String[] parts = notification.getPayload().toStringUtf8().split("#");
+                processed.computeIfAbsent(parts[0], k -> new CopyOnWriteArrayList<>()).add(Long.parseLong(parts[1]));
+            }
+        };
+        BrokerProcess broker = BrokerProcess.start(configFile, dataDir.resolve("broker-1.log"), https, devicePort);
+        DeviceSimulator simulator = null;
+        try {
+            simulator = DeviceSimulator.start(SimulatorConfig.builder()
+                    .host("127.0.0.1").port(devicePort).deviceCount(DEVICES).deviceIdPrefix("crash-")
+                    .fleetSecret(FLEET_SECRET).appIds(List.of(APP_A))
+                    .deviceModel(DeviceModelMode.OFF)
+                    .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500))
+                    .listener(listener)
+                    .build());
+            assertTrue(simulator.awaitChannels(Duration.ofSeconds(30)), simulator.stats()::summaryLine);
+            List<String> uris = new ArrayList<>();
+            for (int d = 0; d < DEVICES; d++) {
+                String device = "crash-" + d;
+                uris.add(createControlChannel(simulator, device));
+            }
+            uris.forEach(uri -> deviceOfUri.put(keyOf(uri), uri));
+
+            String baseUrl = "https://localhost:" + https;
+            Path certificate = dataDir.resolve("tls").resolve("broker-cert.pem");
+            AppServerClient appServer = new AppServerClient(baseUrl, certificate);
+            String token = appServer.token(APP_A, SECRET_A);
+
+            Map<String, List<Long>> accepted = new ConcurrentHashMap<>();
+            AtomicBoolean sending = new AtomicBoolean(true);
+            AtomicInteger failures = new AtomicInteger();
+            List<Thread> senders = new ArrayList<>();
+            for (String uri : uris) {
+                Thread sender = new Thread(() -> {
+                    long n = 0;
+                    while (sending.get()) {
+                        n++;
+                        try {
+                            HttpResponse<String> response = appServer.http().send(HttpRequest.newBuilder(URI.create(uri))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .header("Authorization", "Bearer " + token)
+                                    .header("Content-Type", "application/octet-stream")
+                                    .POST(HttpRequest.BodyPublishers.ofString(keyOf(uri) + "#" + n))
+                                    .build(), HttpResponse.BodyHandlers.ofString());
+                            if (response.statusCode() / 100 == 2) {
+                                accepted.computeIfAbsent(keyOf(uri), k -> new CopyOnWriteArrayList<>()).add(n);
+                            } else {
+                                failures.incrementAndGet();
+                                Thread.sleep(50);
+                            }
+                        } catch (IOException e) {
+                            failures.incrementAndGet();
+                            sleepQuietly(50);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }, "cc-sender-" + senders.size());
+                sender.setDaemon(true);
+                sender.start();
+                senders.add(sender);
+            }
+
+            EndToEndTest.awaitUntil(Duration.ofSeconds(20), () -> total(accepted) >= 150);
+            broker.kill(); // SIGKILL mid-stream: no shutdown hooks, no flush
+            int acceptedAtKill = total(accepted);
+            broker = BrokerProcess.start(configFile, dataDir.resolve("broker-2.log"), https, devicePort);
+            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> total(accepted) >= acceptedAtKill + 150);
+            sending.set(false);
+            for (Thread sender : senders) {
+                sender.join(10_000);
+            }
+
+            DeviceSimulator sim = simulator;
+            try {
+                EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> accepted.entrySet().stream()
+                        .allMatch(e -> processed.getOrDefault(e.getKey(), List.of()).containsAll(e.getValue())));
+            } catch (AssertionError e) {
+                throw new AssertionError("not every accepted message was processed: " + sim.stats().summaryLine()
+                        + " accepted=" + sizes(accepted) + " processed=" + sizes(processed), e);
+            }
+            for (Map.Entry<String, List<Long>> channel : accepted.entrySet()) {
+                List<Long> seen = processed.get(channel.getKey());
+                for (int i = 1; i < seen.size(); i++) {
+                    assertTrue(seen.get(i) > seen.get(i - 1), "order kept and nothing processed twice on "
+                            + channel.getKey() + ": " + seen.get(i - 1) + " then " + seen.get(i));
+                }
+                assertTrue(seen.containsAll(channel.getValue()), "none lost on " + channel.getKey());
+            }
+            assertEquals(0, sim.stats().control().outOfOrder(), sim.stats()::summaryLine);
+            System.out.println("crash test " + database + ": accepted=" + total(accepted) + " (" + acceptedAtKill
+                    + " before the kill) refused-or-failed=" + failures.get() + " | " + sim.stats().summaryLine());
+        } finally {
+            if (simulator != null) {
+                simulator.close();
+            }
+            broker.kill();
+        }
+    }
+
+    private static String createControlChannel(DeviceSimulator simulator, String device) throws Exception {
+        AtomicInteger ids = new AtomicInteger(100);
+        Envelope asked = simulator.request(device, Envelope.newBuilder().setLockScreenRequest(LockScreenRequest.newBuilder()
+                .setRequestId(ids.incrementAndGet()).setAppId(APP_A)
+                .addDeclaredTasks(ManifestBackgroundTask.MANIFEST_CONTROL_CHANNEL)).build(),
+                Envelope.BodyCase.LOCK_SCREEN_STATUS).get(10, TimeUnit.SECONDS);
+        assertTrue(asked.getLockScreenStatus().getShowConsentPrompt(), asked::toString);
+        simulator.request(device, Envelope.newBuilder().setLockScreenConsent(LockScreenConsentAnswer.newBuilder()
+                .setRequestId(ids.incrementAndGet()).setAppId(APP_A).setConsent(LockScreenConsent.CONSENT_ALLOW)).build(),
+                Envelope.BodyCase.LOCK_SCREEN_STATUS).get(10, TimeUnit.SECONDS);
+        simulator.send(device, Envelope.newBuilder().setAppStateReport(AppStateReport.newBuilder()
+                .setAppId(APP_A).setState(AppExecutionState.FOREGROUND)).build());
+        Envelope created = simulator.request(device, Envelope.newBuilder().setControlChannelRequest(ControlChannelRequest.newBuilder()
+                .setRequestId(ids.incrementAndGet()).setAppId(APP_A).setChannelId(CHANNEL).setServerKeepAliveMinutes(15)
+                .setResourceType(ControlChannelResourceType.REQUEST_SOFTWARE_SLOT)
+                .setOperation(ControlChannelOperation.CREATE)).build(),
+                Envelope.BodyCase.CONTROL_CHANNEL_STATUS).get(10, TimeUnit.SECONDS);
+        assertEquals(ControlChannelTriggerStatus.SOFTWARE_SLOT_ALLOCATED, created.getControlChannelStatus().getStatus(),
+                created::toString);
+        String uri = created.getControlChannelStatus().getControlChannelUri();
+        assertTrue(uri.contains("/cc/"), uri);
+        return uri;
+    }
+
+    private static String keyOf(String uri) {
+        return Integer.toHexString(uri.hashCode());
+    }
+
+    private static int total(Map<String, List<Long>> byChannel) {
+        return byChannel.values().stream().mapToInt(List::size).sum();
+    }
+
+    private static String sizes(Map<String, List<Long>> byChannel) {
+        StringBuilder out = new StringBuilder();
+        byChannel.forEach((k, v) -> out.append(k).append('=').append(v.size()).append(' '));
+        return out.toString();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A broker node in its own JVM, started from this test's classpath. */
+    static final class BrokerProcess {
+        private final Process process;
+
+        private BrokerProcess(Process process) {
+            this.process = process;
+        }
+
+        static BrokerProcess start(Path configFile, Path log, int https, int devicePort) throws Exception {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process process = new ProcessBuilder(java, "-Xmx512m", "-Dconfig.file=" + configFile,
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            BrokerProcess broker = new BrokerProcess(process);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!(Files.exists(log) && Files.readString(log).contains("Wakeline node up"))) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    broker.kill();
+                    throw new AssertionError("broker process did not come up; its log:\n" + Files.readString(log));
+                }
+                Thread.sleep(100);
+            }
+            for (int port : new int[] {https, devicePort}) {
+                try (Socket probe = new Socket("127.0.0.1", port)) {
+                    probe.getPort();
+                }
+            }
+            return broker;
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly(); // SIGKILL on Unix
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
