@@ -10,8 +10,7 @@
 #                         (default: the device-model population below).
 #
 # The broker, the simulator and the load test are separate processes on 127.0.0.1; every wait is bounded and
-# everything is stopped at the end. Needs the guaranteed control channels (POST /cc/…, "kind":"control" lines
-# in the simulator's channel file): until they are merged the script stops at "no control channels".
+# everything is stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=${1:-5000}
@@ -47,7 +46,7 @@ else
 fi
 
 WAKELINE_DATA_DIR=$WORK/data WAKELINE_APP_SID=$APP WAKELINE_APP_SECRET=$SECRET \
-WAKELINE_HTTPS_PORT=$HTTPS_PORT WAKELINE_DEVICE_PORT=$DEVICE_PORT WAKELINE_REMOTING_PORT=0 \
+WAKELINE_HTTPS_PORT=$HTTPS_PORT WAKELINE_DEVICE_PORT=$DEVICE_PORT WAKELINE_REMOTING_PORT=0 WAKELINE_MANAGEMENT_PORT=18558 \
 JAVA_OPTS="-Xms1g -Xmx1g -XX:+UseParallelGC" \
   broker-node/target/dist/bin/wakeline-broker >"$WORK/broker.log" 2>&1 &
 BROKER=$!; PIDS+=($BROKER)

@@ -23,7 +23,7 @@ SIM_CP="device-simulator/target/classes:device-simulator/target/lib/*"
 LT_CP="load-test/target/classes:load-test/target/lib/*"
 
 WAKELINE_DATA_DIR=$WORK/data WAKELINE_APP_SID=$APP WAKELINE_APP_SECRET=$SECRET \
-WAKELINE_HTTPS_PORT=$HTTPS_PORT WAKELINE_DEVICE_PORT=$DEVICE_PORT WAKELINE_REMOTING_PORT=0 \
+WAKELINE_HTTPS_PORT=$HTTPS_PORT WAKELINE_DEVICE_PORT=$DEVICE_PORT WAKELINE_REMOTING_PORT=0 WAKELINE_MANAGEMENT_PORT=18558 \
 JAVA_OPTS="-Xms1g -Xmx1g -XX:+UseParallelGC" \
   broker-node/target/dist/bin/wakeline-broker >"$WORK/broker.log" 2>&1 &
 BROKER=$!; PIDS+=($BROKER)
@@ -44,7 +44,7 @@ measure() { # prints "heap_used_bytes rss_bytes"
 start_sim() { # first-index count source-address channel-file
   java -Xmx512m -cp "$SIM_CP" io.wakeline.simulator.SimulatorMain --host 127.0.0.1 --port $DEVICE_PORT \
     --devices "$2" --first-index "$1" --prefix bench- --apps $APP --fleet-secret-hex "$FLEET" \
-    --source-addresses "$3" --connect-rate 500 --backoff-min-millis 500 --backoff-max-millis 5000 \
+    --source-addresses "$3" --connect-rate 300 --backoff-min-millis 500 --backoff-max-millis 5000 \
     --channel-file "$4" --duration-seconds 900 --summary-interval-seconds 5 >"$WORK/sim-$1.log" 2>&1 &
   PIDS+=($!)
 }

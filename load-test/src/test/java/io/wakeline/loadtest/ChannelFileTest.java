@@ -38,6 +38,18 @@ class ChannelFileTest {
     }
 
     @Test
+    void controlChannelLinesAsTheSimulatorWritesThemAreReadOnlyForTheControlScenario() throws IOException {
+        Path file = file(
+                "{\"deviceId\":\"d1\",\"appId\":\"ms-app://S-1-15-2-1\",\"channelUri\":\"https://h/w/a\",\"channelId\":\"c1\",\"expiresAtMillis\":1}",
+                "{\"kind\":\"control\",\"deviceId\":\"d2\",\"appId\":\"ms-app://S-1-15-2-1\",\"channelId\":\"cc-0-0\",\"controlChannelUri\":\"https://h/cc/b\"}");
+        List<DeviceChannel> control = ChannelFile.readControl(file, Optional.empty());
+        assertEquals(1, control.size());
+        assertEquals(URI.create("https://h/cc/b"), control.get(0).channelUri());
+        assertEquals(List.of(URI.create("https://h/w/a")),
+                ChannelFile.read(file, Optional.empty()).stream().map(DeviceChannel::channelUri).toList());
+    }
+
+    @Test
     void malformedLineIsReportedWithItsLineNumber() throws IOException {
         Path file = file(
                 "{\"deviceId\":\"dev-0\",\"appId\":\"ms-app://S-1-15-2-1\",\"channelUri\":\"https://127.0.0.1:8443/w/a\"}",

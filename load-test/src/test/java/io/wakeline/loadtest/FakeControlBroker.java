@@ -88,8 +88,9 @@ final class FakeControlBroker implements AutoCloseable {
         lines.add(JSON.writeValueAsString(Map.of("deviceId", "dev-w", "appId", APP_ID, "channelUri", base + "/w/raw",
                 "channelId", "raw", "expiresAtMillis", Long.MAX_VALUE)));
         for (int i = 0; i < controlChannels; i++) {
+            // the simulator's format for control channels (ChannelFile in device-simulator)
             lines.add(JSON.writeValueAsString(Map.of("kind", "control", "deviceId", "dev-" + i, "appId", APP_ID,
-                    "channelUri", base + "/cc/token-" + i, "channelId", "cc-" + i, "expiresAtMillis", Long.MAX_VALUE)));
+                    "controlChannelUri", base + "/cc/token-" + i, "channelId", "cc-" + i)));
         }
         Path file = Files.createTempFile(directory, "control-channels", ".jsonl");
         Files.write(file, lines);
