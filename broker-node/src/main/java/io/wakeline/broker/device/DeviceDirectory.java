@@ -8,9 +8,6 @@ import java.util.concurrent.CompletionStage;
  */
 public interface DeviceDirectory {
 
-    /** Offers a raw notification to the device's entity; never fails the stage for a device-side reason. */
-    CompletionStage<RawPushOutcome> pushRaw(RawPush push);
-
     /** Offers a push of any kind to the device's entity; never fails the stage for a device-side reason. */
     CompletionStage<PushOutcome> deliver(Push push);
 

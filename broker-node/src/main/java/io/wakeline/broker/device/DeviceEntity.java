@@ -272,9 +272,6 @@ public final class DeviceEntity
             implements CborSerializable {
     }
 
-    public record DeliverRaw(RawPush push, ActorRef<RawPushOutcome> replyTo) implements Command {
-    }
-
     /** For operators and tests: what the entity holds. */
     public record GetDevice(ActorRef<DeviceView> replyTo) implements Command {
     }
@@ -489,7 +486,6 @@ public final class DeviceEntity
 
     // transient: lost on passivation or failover by design; the device re-attaches when it reconnects
     private LinkAddress link;
-    private final Map<String, RawPush> cachedRaw = new HashMap<>();
     /** Pushes waiting for the app's running background task to finish (wns-spec 5.10); latest per app. */
     private final Map<String, Command> waitingForTask = new HashMap<>();
     /** How each raw push that passed the Windows rules reaches its app, by message id, until it is sent. */
@@ -603,7 +599,6 @@ public final class DeviceEntity
                 .onCommand(RequestBackgroundTask.class, this::onRequestBackgroundTask)
                 .onCommand(ReportBackgroundTask.class, this::onReportBackgroundTask)
                 .onCommand(RequestChannel.class, this::onRequestChannel)
-                .onCommand(DeliverRaw.class, this::onDeliverRaw)
                 .onCommand(GetDevice.class, this::onGetDevice)
                 .onCommand(IdleTimeout.class, this::onIdleTimeout)
                 .onCommand(DeliverPush.class, this::onDeliverPush)
@@ -674,9 +669,8 @@ public final class DeviceEntity
                 .thenRun(s -> {
                     power = powerOf(s);
                     toSend.forEach(this::sendToLink);
-                    flushCachedRaw(s);
                     long now = System.currentTimeMillis();
-                    sendAll(inbox.onLinkUp(power, now));
+                    inbox.onLinkUp(power, now).forEach(this::sendAfterReconnect);
                     armBatchTimer(now);
                     // a new link (reconnect or replacement) gets everything unacked again, in order
                     sentUpTo.clear();
@@ -888,39 +882,6 @@ public final class DeviceEntity
                 .thenReply(request.replyTo(), s -> new ChannelGranted(issued.appId(), issued.channelId(), uri, expiresAt));
     }
 
-    private ReplyEffect<Event, State> onDeliverRaw(State state, DeliverRaw command) {
-        RawPush push = command.push();
-        if (!state.hasChannel(push.appId(), push.channelId())) {
-            return Effect().reply(command.replyTo(), new RawPushOutcome.ChannelUnknown());
-        }
-        if (link == null) {
-            if (push.cachePolicy() == RawPush.CachePolicy.CACHE) {
-                cachedRaw.put(push.appId(), push); // wns-spec 5.9: only the latest raw is kept
-                return Effect().reply(command.replyTo(), new RawPushOutcome.Cached(DeviceConnectionStatus.DISCONNECTED));
-            }
-            return Effect().reply(command.replyTo(),
-                    new RawPushOutcome.Dropped(DeviceConnectionStatus.DISCONNECTED, "device is offline and X-WNS-Cache-Policy is no-cache"));
-        }
-        // wns-spec 5.4-5.10: foreground event, background task, wait for the running task, or drop
-        RawPushDecision decision = rules.rawPush(state.policy(), push.appId(), System.currentTimeMillis());
-        if (decision instanceof RawPushDecision.DeliverAsEvent) {
-            sendToLink(push, RawDelivery.FOREGROUND_EVENT);
-            return Effect().reply(command.replyTo(), new RawPushOutcome.Delivered(DeviceConnectionStatus.CONNECTED));
-        }
-        if (decision instanceof RawPushDecision.StartBackgroundTask start) {
-            return persistPolicy(start.events())
-                    .thenRun(s -> sendToLink(push, RawDelivery.BACKGROUND_TASK))
-                    .thenReply(command.replyTo(), s -> new RawPushOutcome.Delivered(DeviceConnectionStatus.CONNECTED));
-        }
-        if (decision instanceof RawPushDecision.WaitForRunningTask) {
-            waitingForTask.put(push.appId(), new DeliverRaw(push, context.getSystem().ignoreRef()));
-            return Effect().reply(command.replyTo(), new RawPushOutcome.Cached(DeviceConnectionStatus.CONNECTED));
-        }
-        RawPushDecision.Drop drop = (RawPushDecision.Drop) decision;
-        return Effect().reply(command.replyTo(),
-                new RawPushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, drop.reason().name()));
-    }
-
     private ReplyEffect<Event, State> onGetDevice(State state, GetDevice get) {
         return Effect().reply(get.replyTo(), new DeviceView(deviceId, link != null, state.channelsByApp(), state.policy()));
     }
@@ -1055,6 +1016,18 @@ public final class DeviceEntity
         }
     }
 
+    /**
+     * What the inbox kept while the device was away goes out once it is back; a kept raw notification reaches
+     * its app only through the Windows rules as they stand now (wns-spec 5.4-5.10), like a fresh one.
+     */
+    private void sendAfterReconnect(Push push) {
+        if (push instanceof WnsPush wns && wns.type() == WnsType.RAW && !rawDeliveries.containsKey(wns.messageId())) {
+            context.getSelf().tell(new DeliverPush(wns, context.getSystem().ignoreRef()));
+        } else {
+            sendToLink(push);
+        }
+    }
+
     private void sendAll(List<Push> pushes) {
         if (link != null) {
             pushes.forEach(this::sendToLink);
@@ -1088,20 +1061,6 @@ public final class DeviceEntity
                 throw new UnsupportedOperationException("this entity was created without Web Push endpoints");
             }
         };
-    }
-
-    /** Raw pushes kept while the device was offline go out once it is back, through the same rules. */
-    private void flushCachedRaw(State state) {
-        if (link == null || cachedRaw.isEmpty()) {
-            return;
-        }
-        cachedRaw.values().forEach(push -> context.getSelf().tell(new DeliverRaw(push, context.getSystem().ignoreRef())));
-        cachedRaw.clear();
-    }
-
-    private void sendToLink(RawPush push, RawDelivery delivery) {
-        link.registry().tell(new LinkRegistry.Deliver(link.linkId(), push.appId(), push.channelId(),
-                NotificationType.RAW, push.payload(), push.messageId(), push.acceptedAtMillis(), delivery));
     }
 
     private void sendToLink(DeviceNotification notification) {

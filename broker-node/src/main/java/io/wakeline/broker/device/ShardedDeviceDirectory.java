@@ -18,12 +18,6 @@ public final class ShardedDeviceDirectory implements DeviceDirectory, DeviceInsp
     }
 
     @Override
-    public CompletionStage<RawPushOutcome> pushRaw(RawPush push) {
-        return sharding.entityRefFor(DeviceEntity.ENTITY_KEY, push.deviceId())
-                .ask(replyTo -> new DeviceEntity.DeliverRaw(push, replyTo), askTimeout);
-    }
-
-    @Override
     public CompletionStage<Optional<DeviceEntity.DeviceView>> inspect(String deviceId) {
         return sharding.entityRefFor(DeviceEntity.ENTITY_KEY, deviceId)
                 .<DeviceEntity.DeviceView>ask(DeviceEntity.GetDevice::new, askTimeout)

@@ -184,8 +184,8 @@ class DeviceEntityPolicyTest {
         attach(DeviceCapabilities.NONE);
         String channel = requestChannel(APP);
         entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Suspended));
-        RawPushOutcome outcome = pushRaw(channel, "x");
-        RawPushOutcome.Dropped dropped = assertInstanceOf(RawPushOutcome.Dropped.class, outcome);
+        PushOutcome outcome = pushRaw(channel, "x");
+        PushOutcome.Dropped dropped = assertInstanceOf(PushOutcome.Dropped.class, outcome);
         assertEquals("NotOnLockScreen", dropped.reason());
         link.expectNoMessage(Duration.ofMillis(100));
     }
@@ -199,11 +199,12 @@ class DeviceEntityPolicyTest {
         registerTrigger(APP, TriggerKind.PushNotificationTrigger);
         entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Suspended));
 
-        assertEquals(new RawPushOutcome.Delivered(DeviceConnectionStatus.CONNECTED), pushRaw(channel, "first"));
+        assertEquals(new PushOutcome.Delivered(DeviceConnectionStatus.CONNECTED), pushRaw(channel, "first"));
         LinkRegistry.Deliver first = link.expectMessageClass(LinkRegistry.Deliver.class);
         assertEquals(RawDelivery.BACKGROUND_TASK, first.rawDelivery());
 
-        assertEquals(new RawPushOutcome.Cached(DeviceConnectionStatus.CONNECTED), pushRaw(channel, "second"));
+        assertEquals(new PushOutcome.Stored(DeviceConnectionStatus.CONNECTED, PushOutcome.StoreReason.WAITING_FOR_BACKGROUND_TASK),
+                pushRaw(channel, "second"));
         link.expectNoMessage(Duration.ofMillis(100));
 
         entity.runCommand(new DeviceEntity.ReportBackgroundTask(APP, TriggerKind.PushNotificationTrigger, 100, 0, NOW + 10));
@@ -280,7 +281,7 @@ class DeviceEntityPolicyTest {
         var unregistered = entity.<DeviceEntity.TriggerAnswer>runCommand(
                 r -> new DeviceEntity.RegisterTrigger(APP, TriggerKind.PushNotificationTrigger, 0, true, r));
         assertTrue(unregistered.reply().accepted());
-        RawPushOutcome.Dropped dropped = assertInstanceOf(RawPushOutcome.Dropped.class, pushRaw(channel, "x"));
+        PushOutcome.Dropped dropped = assertInstanceOf(PushOutcome.Dropped.class, pushRaw(channel, "x"));
         assertEquals("NoPushNotificationTrigger", dropped.reason());
     }
 
@@ -342,8 +343,11 @@ class DeviceEntityPolicyTest {
         return entity.<DeviceEntity.BackgroundTaskAnswer>runCommand(r -> new DeviceEntity.RequestBackgroundTask(app, TriggerKind.TimeTrigger, now, r)).reply();
     }
 
-    private RawPushOutcome pushRaw(String channel, String body) {
-        return entity.<RawPushOutcome>runCommand(r -> new DeviceEntity.DeliverRaw(
-                new RawPush("dev-p", APP, channel, body.getBytes(StandardCharsets.UTF_8), RawPush.CachePolicy.NO_CACHE, "M", NOW), r)).reply();
+    private static int ids;
+
+    private PushOutcome pushRaw(String channel, String body) {
+        WnsPush push = new WnsPush("dev-p", APP, channel, WnsType.RAW, body.getBytes(StandardCharsets.UTF_8),
+                RawPush.CachePolicy.NO_CACHE, "", "", WnsType.RAW.defaultPriority(), Push.NEVER, "M" + (++ids), NOW);
+        return entity.<PushOutcome>runCommand(r -> new DeviceEntity.DeliverPush(push, r)).reply();
     }
 }

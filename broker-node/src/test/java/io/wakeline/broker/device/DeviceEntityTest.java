@@ -89,16 +89,16 @@ class DeviceEntityTest {
 
     @Test
     void rawPushForAChannelTheDeviceNeverHadIsUnknown() {
-        var result = entity.<RawPushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverRaw(raw("nope", "x", RawPush.CachePolicy.NO_CACHE), replyTo));
-        assertInstanceOf(RawPushOutcome.ChannelUnknown.class, result.reply());
+        var result = entity.<PushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverPush(raw("nope", "x", RawPush.CachePolicy.NO_CACHE), replyTo));
+        assertInstanceOf(PushOutcome.TargetUnknown.class, result.reply());
         assertTrue(result.hasNoEvents());
     }
 
     @Test
     void rawPushToADetachedDeviceIsDroppedWithoutCachePolicy() {
         String channel = requestChannel(NOW);
-        var result = entity.<RawPushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverRaw(raw(channel, "a", RawPush.CachePolicy.NO_CACHE), replyTo));
-        RawPushOutcome.Dropped dropped = assertInstanceOf(RawPushOutcome.Dropped.class, result.reply());
+        var result = entity.<PushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverPush(raw(channel, "a", RawPush.CachePolicy.NO_CACHE), replyTo));
+        PushOutcome.Dropped dropped = assertInstanceOf(PushOutcome.Dropped.class, result.reply());
         assertEquals(DeviceConnectionStatus.DISCONNECTED, dropped.connection());
         assertTrue(result.hasNoEvents(), "raw push never touches the journal");
     }
@@ -109,8 +109,8 @@ class DeviceEntityTest {
         TestProbe<LinkRegistry.Command> registry = testKit.createTestProbe();
         attach(registry, 7);
         entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Foreground));
-        var result = entity.<RawPushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverRaw(raw(channel, "hello", RawPush.CachePolicy.NO_CACHE), replyTo));
-        assertEquals(new RawPushOutcome.Delivered(DeviceConnectionStatus.CONNECTED), result.reply());
+        var result = entity.<PushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverPush(raw(channel, "hello", RawPush.CachePolicy.NO_CACHE), replyTo));
+        assertEquals(new PushOutcome.Delivered(DeviceConnectionStatus.CONNECTED), result.reply());
         assertTrue(result.hasNoEvents());
         LinkRegistry.Deliver delivery = registry.expectMessageClass(LinkRegistry.Deliver.class);
         assertEquals(7, delivery.linkId());
@@ -123,8 +123,8 @@ class DeviceEntityTest {
     void cachedRawKeepsOnlyTheLatestAndIsDeliveredOnAttach() {
         String channel = requestChannel(NOW);
         for (String body : new String[] {"first", "second"}) {
-            var result = entity.<RawPushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverRaw(raw(channel, body, RawPush.CachePolicy.CACHE), replyTo));
-            assertEquals(new RawPushOutcome.Cached(DeviceConnectionStatus.DISCONNECTED), result.reply());
+            var result = entity.<PushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverPush(raw(channel, body, RawPush.CachePolicy.CACHE), replyTo));
+            assertEquals(new PushOutcome.Stored(DeviceConnectionStatus.DISCONNECTED, PushOutcome.StoreReason.OFFLINE), result.reply());
         }
         entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Foreground));
         TestProbe<LinkRegistry.Command> registry = testKit.createTestProbe();
@@ -132,6 +132,15 @@ class DeviceEntityTest {
         LinkRegistry.Deliver delivery = registry.expectMessageClass(LinkRegistry.Deliver.class);
         assertEquals("second", new String(delivery.payload(), StandardCharsets.UTF_8));
         registry.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aRawKeptWhileOfflineStillObeysTheWindowsRulesWhenTheDeviceReturns() {
+        String channel = requestChannel(NOW);
+        entity.<PushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverPush(raw(channel, "kept", RawPush.CachePolicy.CACHE), replyTo));
+        TestProbe<LinkRegistry.Command> registry = testKit.createTestProbe();
+        attach(registry, 1); // the app never said it runs in the foreground and is not on the lock screen
+        registry.expectNoMessage(Duration.ofMillis(300));
     }
 
     @Test
@@ -173,7 +182,10 @@ class DeviceEntityTest {
                 new DeviceEntity.Attach(new LinkAddress(registry.ref(), linkId), DeviceCapabilities.NONE, NOW, replyTo));
     }
 
-    private static RawPush raw(String channelId, String body, RawPush.CachePolicy policy) {
-        return new RawPush("dev-1", APP, channelId, body.getBytes(StandardCharsets.UTF_8), policy, "MSG1", NOW);
+    private static int ids;
+
+    private static WnsPush raw(String channelId, String body, RawPush.CachePolicy policy) {
+        return new WnsPush("dev-1", APP, channelId, WnsType.RAW, body.getBytes(StandardCharsets.UTF_8), policy, "", "",
+                WnsType.RAW.defaultPriority(), Push.NEVER, "MSG" + (++ids), System.currentTimeMillis());
     }
 }

@@ -2,7 +2,6 @@ package io.wakeline.broker.gateway.app;
 
 import io.wakeline.broker.device.DeviceConnectionStatus;
 import io.wakeline.broker.device.PushOutcome;
-import io.wakeline.broker.device.RawPushOutcome;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -47,26 +46,6 @@ public record WnsAnswer(
     public static WnsAnswer rejected(WnsRequestRules.Rejection rejection) {
         return new WnsAnswer(rejection.kind().httpStatus(), Optional.of(NotificationStatus.DROPPED),
                 Optional.empty(), Optional.of(rejection.description()), Optional.empty(), Optional.empty());
-    }
-
-    /** What the device side did with an accepted raw notification. */
-    public static WnsAnswer of(RawPushOutcome outcome, boolean requestForStatus) {
-        if (outcome instanceof RawPushOutcome.Delivered delivered) {
-            return accepted(NotificationStatus.RECEIVED, delivered.connection(), requestForStatus);
-        }
-        if (outcome instanceof RawPushOutcome.Cached cached) {
-            return accepted(NotificationStatus.RECEIVED, cached.connection(), requestForStatus);
-        }
-        if (outcome instanceof RawPushOutcome.Dropped dropped) {
-            return accepted(NotificationStatus.DROPPED, dropped.connection(), requestForStatus);
-        }
-        if (outcome instanceof RawPushOutcome.ChannelClosed) {
-            return new WnsAnswer(410, Optional.of(NotificationStatus.DROPPED), Optional.empty(),
-                    Optional.of("Channel was closed by the app"), Optional.empty(), Optional.empty());
-        }
-        // ChannelUnknown: sealed with our key but not (or no longer) held by the device
-        return new WnsAnswer(404, Optional.of(NotificationStatus.DROPPED), Optional.empty(),
-                Optional.of("Channel URI is not valid"), Optional.empty(), Optional.empty());
     }
 
     /** What the device side did with an accepted notification of any type. */

@@ -22,7 +22,6 @@ import io.wakeline.broker.device.policy.DevicePolicyState;
 import io.wakeline.broker.device.Push;
 import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.device.RawPush;
-import io.wakeline.broker.device.RawPushOutcome;
 import io.wakeline.broker.device.WnsPush;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -96,10 +95,6 @@ class AppGatewayHttpsTest {
             };
         }
 
-        @Override
-        public CompletionStage<RawPushOutcome> pushRaw(RawPush push) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the gateway sends through deliver(Push)"));
-        }
 
         @Override
         public CompletionStage<PushOutcome> deliver(Push push) {

@@ -5,8 +5,6 @@ import io.wakeline.broker.device.DeviceDirectory;
 import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.broker.device.Push;
 import io.wakeline.broker.device.PushOutcome;
-import io.wakeline.broker.device.RawPush;
-import io.wakeline.broker.device.RawPushOutcome;
 import io.wakeline.broker.device.WebPushMessage;
 import io.wakeline.broker.device.WnsPush;
 import java.util.Map;
@@ -24,10 +22,6 @@ public final class FakeDeviceSide implements DeviceDirectory {
     public final Map<String, Push> lastByTarget = new ConcurrentHashMap<>();
     private final Set<String> pendingMessages = ConcurrentHashMap.newKeySet();
 
-    @Override
-    public CompletionStage<RawPushOutcome> pushRaw(RawPush push) {
-        return CompletableFuture.failedFuture(new IllegalStateException("the gateway sends through deliver(Push)"));
-    }
 
     @Override
     public CompletionStage<PushOutcome> deliver(Push push) {
