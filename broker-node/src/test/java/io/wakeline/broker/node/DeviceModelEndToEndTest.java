@@ -46,10 +46,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Windows device model end to end: a node, simulated devices driven frame by frame over real TCP, an app
- * server over real HTTPS. The sandbox period is shortened to 3 seconds so exhaustion and refill fit a test.
+ * server over real HTTPS. The sandbox period is shortened to 4 seconds so exhaustion and refill fit a test.
  */
 class DeviceModelEndToEndTest {
     private static final int DEVICES = 4;
+    private static final long BUDGET_PERIOD_MILLIS = 4_000;
 
     @TempDir
     static Path dataDir;
@@ -63,7 +64,7 @@ class DeviceModelEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         node = BrokerNode.start(TestNodeConfig.node(dataDir, TestNodeConfig.freePort(), TestNodeConfig.freePort(), 0, """
-                wakeline.device.sandbox.lock-screen-app.period = 3s
+                wakeline.device.sandbox.lock-screen-app.period = 4s
                 wakeline.device.sandbox.lock-screen-app.cpu = 1s
                 """));
         simulator = DeviceSimulator.start(SimulatorConfig.builder()
@@ -140,10 +141,13 @@ class DeviceModelEndToEndTest {
         assertTrue(registered.getTriggerRegistrationStatus().getAccepted(), registered::toString);
         simulator.send(device, Envelope.newBuilder().setAppStateReport(AppStateReport.newBuilder()
                 .setAppId(APP_A).setState(AppExecutionState.SUSPENDED)).build());
+        // budget periods are aligned to the clock: start right after a boundary, so spending and the refused
+        // wake happen within one period and the refill comes only at the next
+        Thread.sleep(BUDGET_PERIOD_MILLIS - System.currentTimeMillis() % BUDGET_PERIOD_MILLIS + 50);
 
         Notification woken = pushAndReceive(device, "wake-1");
         assertEquals(RawDelivery.BACKGROUND_TASK, woken.getRawDelivery());
-        // the task burns the whole period's quota (1 CPU-second per 3 s)
+        // the task burns the whole period's quota (1 CPU-second per 4 s)
         simulator.send(device, Envelope.newBuilder().setBackgroundTaskReport(BackgroundTaskReport.newBuilder()
                 .setAppId(APP_A).setTrigger(TriggerKind.PUSH_NOTIFICATION_TRIGGER).setCpuMillis(2_000)).build());
 
