@@ -45,13 +45,7 @@ final class ChannelFile implements AutoCloseable {
                 .put("channelUri", channel.channelUri())
                 .put("channelId", channel.channelId())
                 .put("expiresAtMillis", channel.expiresAtMillis());
-        try {
-            writer.write(json.writeValueAsString(line));
-            writer.write('\n');
-            dirty = true;
-        } catch (IOException e) {
-            fail(e);
-        }
+        write(line);
     }
 
     /**
@@ -69,13 +63,7 @@ final class ChannelFile implements AutoCloseable {
                 .put("endpoint", subscription.endpoint())
                 .put("subscriptionId", subscription.subscriptionId())
                 .put("expiresAtMillis", subscription.expiresAtMillis());
-        try {
-            writer.write(json.writeValueAsString(line));
-            writer.write('\n');
-            dirty = true;
-        } catch (IOException e) {
-            fail(e);
-        }
+        write(line);
     }
 
     /**
@@ -92,6 +80,10 @@ final class ChannelFile implements AutoCloseable {
                 .put("appId", channel.appId())
                 .put("channelId", channel.channelId())
                 .put("controlChannelUri", channel.controlChannelUri());
+        write(line);
+    }
+
+    private void write(ObjectNode line) {
         try {
             writer.write(json.writeValueAsString(line));
             writer.write('\n');

@@ -1,12 +1,6 @@
 package io.wakeline.broker.channel;
 
 import io.wakeline.broker.seal.SealedBox;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 /**
  * Seals {@link ChannelToken}s into the opaque part of channel URIs ({@link SealedBox}: AES-256-GCM, purpose
@@ -24,58 +18,20 @@ public final class ChannelTokenSealer {
     }
 
     public String seal(ChannelToken token) {
-        return box.seal(plaintext(token));
+        return box.sealFields(out -> {
+            out.writeLong(token.expiresAtMillis());
+            SealedBox.writeString(out, token.deviceId());
+            SealedBox.writeString(out, token.appId());
+            SealedBox.writeString(out, token.channelId());
+        });
     }
 
     /** Opens a sealed token; any tampering, truncation or foreign key gives {@link Opened.Invalid}. */
     public Opened open(String sealed) {
-        Optional<byte[]> plain = box.open(sealed);
-        if (plain.isEmpty()) {
-            return new Opened.Invalid("channel token failed authentication");
-        }
-        try {
-            return new Opened.Valid(parse(plain.get()));
-        } catch (IOException | RuntimeException e) {
-            return new Opened.Invalid("channel token has an unknown layout");
-        }
-    }
-
-    private static byte[] plaintext(ChannelToken token) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(token.expiresAtMillis());
-            writeString(out, token.deviceId());
-            writeString(out, token.appId());
-            writeString(out, token.channelId());
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory cannot fail", e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static ChannelToken parse(byte[] plain) throws IOException {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(plain))) {
+        return box.openFields(sealed, in -> {
             long expires = in.readLong();
-            String deviceId = readString(in);
-            String appId = readString(in);
-            String channelId = readString(in);
-            if (in.available() != 0) {
-                throw new IOException("trailing bytes");
-            }
-            return new ChannelToken(deviceId, appId, channelId, expires);
-        }
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeShort(b.length);
-        out.write(b);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        byte[] b = new byte[in.readUnsignedShort()];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
+            return new ChannelToken(SealedBox.readString(in), SealedBox.readString(in), SealedBox.readString(in), expires);
+        }).<Opened>map(Opened.Valid::new).orElseGet(() -> new Opened.Invalid("not a channel token of this broker"));
     }
 
     /** Result of {@link #open(String)}. */

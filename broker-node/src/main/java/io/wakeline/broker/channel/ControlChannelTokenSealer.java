@@ -1,12 +1,6 @@
 package io.wakeline.broker.channel;
 
 import io.wakeline.broker.seal.SealedBox;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -21,47 +15,20 @@ public final class ControlChannelTokenSealer {
     }
 
     public String seal(ControlChannelToken token) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        return box.sealFields(out -> {
             out.writeLong(token.issuedAtMillis());
-            writeString(out, token.deviceId());
-            writeString(out, token.appId());
-            writeString(out, token.controlChannelId());
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory cannot fail", e);
-        }
-        return box.seal(bytes.toByteArray());
+            SealedBox.writeString(out, token.deviceId());
+            SealedBox.writeString(out, token.appId());
+            SealedBox.writeString(out, token.controlChannelId());
+        });
     }
 
     /** The token, or empty when the text was tampered with, truncated or sealed under another key or purpose. */
     public Optional<ControlChannelToken> open(String sealed) {
-        Optional<byte[]> plain = box.open(sealed);
-        if (plain.isEmpty()) {
-            return Optional.empty();
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain.get()))) {
+        return box.openFields(sealed, in -> {
             long issuedAt = in.readLong();
-            String deviceId = readString(in);
-            String appId = readString(in);
-            String channelId = readString(in);
-            if (in.available() != 0) {
-                return Optional.empty();
-            }
-            return Optional.of(new ControlChannelToken(deviceId, appId, channelId, issuedAt));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeShort(b.length);
-        out.write(b);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        byte[] b = new byte[in.readUnsignedShort()];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
+            return new ControlChannelToken(SealedBox.readString(in), SealedBox.readString(in), SealedBox.readString(in),
+                    issuedAt);
+        });
     }
 }

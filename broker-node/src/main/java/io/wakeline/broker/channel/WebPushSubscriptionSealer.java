@@ -1,12 +1,6 @@
 package io.wakeline.broker.channel;
 
 import io.wakeline.broker.seal.SealedBox;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -24,56 +18,31 @@ public final class WebPushSubscriptionSealer {
     }
 
     public String seal(WebPushSubscriptionToken token) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        return box.sealFields(out -> {
             out.writeLong(token.expiresAtMillis());
-            writeString(out, token.deviceId());
-            writeString(out, token.appId());
-            writeString(out, token.subscriptionId());
+            SealedBox.writeString(out, token.deviceId());
+            SealedBox.writeString(out, token.appId());
+            SealedBox.writeString(out, token.subscriptionId());
             byte[] key = token.applicationServerKey();
             out.writeByte(key.length);
             out.write(key);
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory cannot fail", e);
-        }
-        return box.seal(bytes.toByteArray());
+        });
     }
 
     /** The token, or empty when the text was not sealed by us for this purpose, or was altered. */
     public Optional<WebPushSubscriptionToken> open(String sealed) {
-        Optional<byte[]> plain = box.open(sealed);
-        if (plain.isEmpty()) {
-            return Optional.empty();
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain.get()))) {
+        return box.openFields(sealed, in -> {
             long expires = in.readLong();
-            String deviceId = readString(in);
-            String appId = readString(in);
-            String subscriptionId = readString(in);
+            String deviceId = SealedBox.readString(in);
+            String appId = SealedBox.readString(in);
+            String subscriptionId = SealedBox.readString(in);
             int keyLength = in.readUnsignedByte();
             if (keyLength > MAX_KEY_BYTES) {
-                return Optional.empty();
+                return null; // not a key this broker seals
             }
             byte[] key = new byte[keyLength];
             in.readFully(key);
-            if (in.available() != 0) {
-                return Optional.empty();
-            }
-            return Optional.of(new WebPushSubscriptionToken(deviceId, appId, subscriptionId, expires, key));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeShort(b.length);
-        out.write(b);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        byte[] b = new byte[in.readUnsignedShort()];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
+            return new WebPushSubscriptionToken(deviceId, appId, subscriptionId, expires, key);
+        });
     }
 }

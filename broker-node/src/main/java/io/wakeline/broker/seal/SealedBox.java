@@ -1,5 +1,10 @@
 package io.wakeline.broker.seal;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -79,6 +84,59 @@ public final class SealedBox {
         } catch (GeneralSecurityException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** Writes a token's fields; the box seals exactly what it wrote. */
+    @FunctionalInterface
+    public interface FieldWriter {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** Reads a token's fields back in the order they were written. */
+    @FunctionalInterface
+    public interface FieldReader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    /** Seals the fields {@code writer} writes. */
+    public String sealFields(FieldWriter writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return seal(bytes.toByteArray());
+    }
+
+    /**
+     * Opens and reads the fields back: empty when the text was not sealed by this key for this purpose, was
+     * altered, or its plaintext does not read as exactly those fields (nothing may be left over).
+     */
+    public <T> Optional<T> openFields(String sealed, FieldReader<T> reader) {
+        Optional<byte[]> plain = open(sealed);
+        if (plain.isEmpty()) {
+            return Optional.empty();
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain.get()))) {
+            T value = reader.read(in);
+            return in.available() == 0 ? Optional.ofNullable(value) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A string field: UTF-8 bytes behind their unsigned 16-bit length. */
+    public static void writeString(DataOutputStream out, String value) throws IOException {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.writeShort(bytes.length);
+        out.write(bytes);
+    }
+
+    public static String readString(DataInputStream in) throws IOException {
+        byte[] bytes = new byte[in.readUnsignedShort()];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static String encode(byte[] raw) {

@@ -1,12 +1,6 @@
 package io.wakeline.broker.gateway.app;
 
 import io.wakeline.broker.seal.SealedBox;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.util.Optional;
 
 /**
  * Seals {@link AccessToken}s into opaque bearer tokens with AES-256-GCM, so a send is authenticated
@@ -28,44 +22,20 @@ public final class AccessTokenSealer {
     }
 
     public String seal(AccessToken token) {
-        return box.seal(plaintext(token));
+        return box.sealFields(out -> {
+            out.writeLong(token.issuedAtMillis());
+            out.writeLong(token.expiresAtMillis());
+            out.writeUTF(token.packageSid());
+        });
     }
 
     /** Opens a sealed token; any tampering, truncation or foreign key gives {@link Opened.Invalid}. */
     public Opened open(String sealed) {
-        Optional<byte[]> plain = box.open(sealed);
-        if (plain.isEmpty()) {
-            return new Opened.Invalid("access token failed authentication");
-        }
-        try {
-            return new Opened.Valid(parse(plain.get()));
-        } catch (IOException | RuntimeException e) {
-            return new Opened.Invalid("access token has an unknown layout");
-        }
-    }
-
-    private static byte[] plaintext(AccessToken token) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(token.issuedAtMillis());
-            out.writeLong(token.expiresAtMillis());
-            out.writeUTF(token.packageSid());
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory cannot fail", e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static AccessToken parse(byte[] plain) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
+        return box.openFields(sealed, in -> {
             long issuedAt = in.readLong();
             long expiresAt = in.readLong();
-            String packageSid = in.readUTF();
-            if (in.available() != 0) {
-                throw new IOException("trailing bytes");
-            }
-            return new AccessToken(packageSid, issuedAt, expiresAt);
-        }
+            return new AccessToken(in.readUTF(), issuedAt, expiresAt);
+        }).<Opened>map(Opened.Valid::new).orElseGet(() -> new Opened.Invalid("not an access token of this broker"));
     }
 
     /** Result of {@link #open(String)}. */

@@ -26,7 +26,6 @@ import akka.http.javadsl.model.headers.WWWAuthenticate;
 import akka.http.javadsl.server.Route;
 import io.wakeline.broker.device.DeviceDirectory;
 import io.wakeline.broker.device.Push;
-import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.device.WnsPush;
 import io.wakeline.broker.gateway.app.WnsRequestRules.Decision;
 import io.wakeline.broker.gateway.ratelimit.InFlightLimit;
@@ -41,7 +40,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,19 +154,7 @@ public final class WnsSendRoute {
         WnsPush push = new WnsPush(channel.deviceId(), channel.appId(), channel.channelId(), options.type(), payload,
                 options.cachePolicy(), options.tag(), options.group(), options.priority(),
                 options.expiresAtMillis(now, Push.NEVER), msgId, now);
-        CompletableFuture<PushOutcome> outcome = new CompletableFuture<>();
-        try {
-            devices.deliver(push).whenComplete((o, e) -> {
-                if (e != null) {
-                    outcome.completeExceptionally(e);
-                } else {
-                    outcome.complete(o);
-                }
-            });
-        } catch (RuntimeException e) {
-            outcome.completeExceptionally(e);
-        }
-        return outcome.orTimeout(settings.askTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        return BoundedDelivery.deliver(devices, push, settings.askTimeout())
                 .handle((o, failure) -> {
                     if (failure == null && o != null) {
                         return WnsAnswer.of(o, accepted.options().requestForStatus());

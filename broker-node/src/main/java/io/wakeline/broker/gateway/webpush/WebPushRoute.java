@@ -26,6 +26,7 @@ import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.device.WebPushMessage;
 import io.wakeline.broker.gateway.app.AppGatewaySettings;
+import io.wakeline.broker.gateway.app.BoundedDelivery;
 import io.wakeline.broker.gateway.app.BoundedEntity;
 import io.wakeline.broker.gateway.app.MessageIds;
 import io.wakeline.broker.gateway.ratelimit.InFlightLimit;
@@ -178,19 +179,7 @@ public final class WebPushRoute {
         WebPushMessage message = new WebPushMessage(subscription.deviceId(), subscription.appId(),
                 subscription.subscriptionId(), payload, accepted.contentEncoding(), accepted.ttlSeconds(),
                 accepted.urgency(), accepted.topic(), accepted.respondAsync(), msgId, now);
-        CompletableFuture<PushOutcome> outcome = new CompletableFuture<>();
-        try {
-            devices.deliver(message).whenComplete((o, e) -> {
-                if (e != null) {
-                    outcome.completeExceptionally(e);
-                } else {
-                    outcome.complete(o);
-                }
-            });
-        } catch (RuntimeException e) {
-            outcome.completeExceptionally(e);
-        }
-        return outcome.orTimeout(settings.askTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        return BoundedDelivery.deliver(devices, message, settings.askTimeout())
                 .handle((o, failure) -> {
                     if (failure == null && o != null) {
                         return accepted(o, message, accepted, sealedSubscription);
