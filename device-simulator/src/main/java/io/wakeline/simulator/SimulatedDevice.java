@@ -25,6 +25,9 @@ final class SimulatedDevice {
     /** Generation of this device's one pending timer; queued timers of older generations are stale. */
     int timerGeneration;
 
+    /** Position of the broker listener this device connects to (SimulatorConfig.gateways). */
+    byte gateway;
+
     /** Connection attempts that failed since the last Welcome: drives the backoff. */
     int failedAttempts;
     /** Whether this device has ever tried to connect: every later attempt counts as a reconnect. */

@@ -86,7 +86,8 @@ final class SimulationLoop implements Runnable {
     private final List<String> appIds;
     private final Map<String, Integer> appPositions = new HashMap<>();
     private final byte[] fleetSecret;
-    private final InetSocketAddress broker;
+    /** The broker's device-link listeners; a device uses the one at its {@link SimulatedDevice#gateway}. */
+    private final InetSocketAddress[] gateways;
     private final InetAddress[] sourceAddresses;
     private int nextSourceAddress;
 
@@ -123,9 +124,13 @@ final class SimulationLoop implements Runnable {
             appPositions.put(appIds.get(i), i);
         }
         this.fleetSecret = config.fleetSecret();
-        this.broker = new InetSocketAddress(config.host(), config.port());
-        if (broker.isUnresolved()) {
-            throw new UnknownHostException("cannot resolve broker host " + config.host());
+        this.gateways = new InetSocketAddress[config.gateways().size()];
+        for (int i = 0; i < gateways.length; i++) {
+            GatewayAddress gateway = config.gateways().get(i);
+            gateways[i] = new InetSocketAddress(gateway.host(), gateway.port());
+            if (gateways[i].isUnresolved()) {
+                throw new UnknownHostException("cannot resolve broker host " + gateway.host());
+            }
         }
         this.sourceAddresses = new InetAddress[config.sourceAddresses().size()];
         for (int i = 0; i < sourceAddresses.length; i++) {
@@ -155,6 +160,7 @@ final class SimulationLoop implements Runnable {
         this.devices = new SimulatedDevice[config.deviceCount()];
         for (int i = 0; i < devices.length; i++) {
             devices[i] = new SimulatedDevice(config.deviceId(i));
+            devices[i].gateway = (byte) (i % gateways.length); // spread over the listeners by position
             devices[i].model = model.newState(i);
             connectQueue.add(devices[i]);
         }
@@ -416,7 +422,7 @@ final class SimulationLoop implements Runnable {
                 channel.bind(new InetSocketAddress(sourceAddresses[nextSourceAddress], 0));
                 nextSourceAddress = (nextSourceAddress + 1) % sourceAddresses.length;
             }
-            boolean connected = channel.connect(broker);
+            boolean connected = channel.connect(gateways[device.gateway]);
             device.key = channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, device);
             if (connected) {
                 onConnected(device);
@@ -499,6 +505,7 @@ final class SimulationLoop implements Runnable {
     /** After any failure: close, then reconnect after a jittered, exponentially growing delay. */
     private void retryWithBackoff(SimulatedDevice device) {
         closeLink(device);
+        moveToAnotherGateway(device);
         long delay = backoff.delayNanos(device.failedAttempts, random);
         if (device.failedAttempts < Integer.MAX_VALUE) {
             device.failedAttempts++;
@@ -1007,7 +1014,18 @@ final class SimulationLoop implements Runnable {
             device.failedAttempts++;
         }
         closeLink(device);
+        moveToAnotherGateway(device);
         schedule(device, now + delay);
+    }
+
+    /**
+     * After a failed or lost link, or a GoAway, the next attempt goes to another listener, picked at random among
+     * the others so that a dead or draining node's devices spread over every survivor.
+     */
+    private void moveToAnotherGateway(SimulatedDevice device) {
+        if (gateways.length > 1) {
+            device.gateway = (byte) ((device.gateway + 1 + random.nextInt(gateways.length - 1)) % gateways.length);
+        }
     }
 
     private void onError(SimulatedDevice device, Error error) {

@@ -18,12 +18,15 @@ sealed interface SimulatorCommandLine {
     String FLEET_SECRET_ENV = "WAKELINE_FLEET_SECRET";
 
     String USAGE = """
-            Usage: wakeline-simulator --port PORT [options]
+            Usage: wakeline-simulator (--port PORT | --gateways HOST:PORT,...) [options]
 
             Simulates many Wakeline devices, each with one device link over TCP, from one selector thread.
 
               --host HOST                      broker address (default 127.0.0.1)
-              --port PORT                      broker device-link port (required)
+              --port PORT                      broker device-link port (required unless --gateways)
+              --gateways H:P,H:P,...           several device-link listeners (e.g. one per cluster node)
+                                               instead of --host/--port: devices are spread over them and
+                                               move to another one after a lost link or a GoAway
               --devices N                      number of devices (default 1)
               --prefix P                       device ids are P + index (default dev-)
               --first-index I                  index of the first device (default 0)
@@ -75,7 +78,7 @@ sealed interface SimulatorCommandLine {
             "--time-trigger-share", "--maintenance-trigger-share", "--trigger-freshness-minutes", "--task-cpu-millis",
             "--task-network-bytes");
 
-    Set<String> FLAGS = union(Set.of("--host", "--port", "--devices", "--prefix", "--first-index",
+    Set<String> FLAGS = union(Set.of("--host", "--port", "--gateways", "--devices", "--prefix", "--first-index",
             "--fleet-secret-hex", "--apps", "--source-addresses", "--connect-rate", "--backoff-min-millis",
             "--backoff-max-millis", "--channel-file", "--duration-seconds", "--summary-interval-seconds", "--seed",
             "--device-model"), POPULATION_FLAGS);
@@ -133,8 +136,14 @@ sealed interface SimulatorCommandLine {
         if (secretHex == null || secretHex.isBlank()) {
             throw new IllegalArgumentException("a fleet secret is required: --fleet-secret-hex or " + FLEET_SECRET_ENV);
         }
-        if (!values.containsKey("--port")) {
-            throw new IllegalArgumentException("--port is required");
+        if (!values.containsKey("--gateways") && !values.containsKey("--port")) {
+            throw new IllegalArgumentException("--port is required (or --gateways HOST:PORT,...)");
+        }
+        if (values.containsKey("--gateways") && values.containsKey("--port")) {
+            throw new IllegalArgumentException("give either --port (with --host) or --gateways, not both");
+        }
+        if (values.containsKey("--gateways") && values.containsKey("--host")) {
+            throw new IllegalArgumentException("--host goes with --port; --gateways names hosts itself");
         }
         SimulatorConfig.Builder config = SimulatorConfig.builder()
                 .host(values.getOrDefault("--host", "127.0.0.1"))
@@ -158,6 +167,9 @@ sealed interface SimulatorCommandLine {
         int intervalSeconds = integer(values, "--summary-interval-seconds", 5);
         if (durationSeconds < 0 || intervalSeconds < 1) {
             throw new IllegalArgumentException("--duration-seconds must be >= 0 and --summary-interval-seconds >= 1");
+        }
+        if (values.containsKey("--gateways")) {
+            config.gateways(GatewayAddress.parseList(values.get("--gateways")));
         }
         return new Run(config.build(), Duration.ofSeconds(durationSeconds), Duration.ofSeconds(intervalSeconds));
     }

@@ -11,8 +11,9 @@ import java.util.Objects;
  * What to simulate: how many devices, where the broker is, how they authenticate, which apps ask for
  * channels, and how politely they (re)connect. Build with {@link #builder()}.
  *
- * @param host                  broker host name or address
- * @param port                  broker device-link port
+ * @param gateways              the broker's device-link listeners (host and port), at least one; devices are
+ *                              spread over them by position and move to another one after a failed or lost
+ *                              link or a GoAway, so a cluster's surviving nodes take over a dead node's devices
  * @param deviceCount           number of simulated devices
  * @param deviceIdPrefix        device ids are {@code prefix + index}
  * @param firstIndex            index of the first device, so several simulator processes can share a prefix
@@ -37,8 +38,7 @@ import java.util.Objects;
  * @param requestTimeout        how long {@link DeviceSimulator#request} waits for its answer
  */
 public record SimulatorConfig(
-        String host,
-        int port,
+        List<GatewayAddress> gateways,
         int deviceCount,
         String deviceIdPrefix,
         int firstIndex,
@@ -60,10 +60,16 @@ public record SimulatorConfig(
         FrameListener frameListener,
         Duration requestTimeout) {
 
+    /** A device remembers its gateway's position in one byte's worth of range. */
+    public static final int MAX_GATEWAYS = 127;
+
     public SimulatorConfig {
-        Objects.requireNonNull(host, "host");
-        if (port < 1 || port > 65_535) {
-            throw new IllegalArgumentException("port must be 1..65535: " + port);
+        gateways = List.copyOf(gateways);
+        if (gateways.isEmpty()) {
+            throw new IllegalArgumentException("at least one gateway address is needed");
+        }
+        if (gateways.size() > MAX_GATEWAYS) {
+            throw new IllegalArgumentException("at most " + MAX_GATEWAYS + " gateway addresses: " + gateways.size());
         }
         if (deviceCount < 1) {
             throw new IllegalArgumentException("deviceCount must be positive: " + deviceCount);
@@ -112,6 +118,16 @@ public record SimulatorConfig(
         }
     }
 
+    /** The first gateway's host. */
+    public String host() {
+        return gateways.get(0).host();
+    }
+
+    /** The first gateway's port. */
+    public int port() {
+        return gateways.get(0).port();
+    }
+
     /** A copy: the secret stays as configured whatever a caller does with the array. */
     @Override
     public byte[] fleetSecret() {
@@ -133,12 +149,13 @@ public record SimulatorConfig(
     }
 
     /**
-     * Defaults: 127.0.0.1, one device {@code dev-0}, no apps, 1000 connects/s, backoff 1 s..60 s, device model
+     * Defaults: gateway 127.0.0.1 (the port must be set), one device {@code dev-0}, no apps, 1000 connects/s, backoff 1 s..60 s, device model
      * off (population {@link DevicePopulation#defaults()}, seed 1), request timeout 10 s.
      */
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port;
+        private List<GatewayAddress> gateways;
         private int deviceCount = 1;
         private String deviceIdPrefix = "dev-";
         private int firstIndex;
@@ -173,6 +190,12 @@ public record SimulatorConfig(
 
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /** Several device-link listeners (e.g. one per cluster node); overrides {@link #host} and {@link #port}. */
+        public Builder gateways(List<GatewayAddress> gateways) {
+            this.gateways = gateways;
             return this;
         }
 
@@ -276,7 +299,8 @@ public record SimulatorConfig(
         }
 
         public SimulatorConfig build() {
-            return new SimulatorConfig(host, port, deviceCount, deviceIdPrefix, firstIndex, fleetSecret, appIds,
+            List<GatewayAddress> listeners = gateways != null ? gateways : List.of(new GatewayAddress(host, port));
+            return new SimulatorConfig(listeners, deviceCount, deviceIdPrefix, firstIndex, fleetSecret, appIds,
                     sourceAddresses, connectRatePerSecond, reconnectBackoffMin, reconnectBackoffMax, channelFile,
                     listener, capabilities, clientAgent, maxFrameBytes, handshakeTimeout, deviceModel, population,
                     seed, frameListener, requestTimeout);

@@ -39,6 +39,23 @@ class SimulatorCommandLineTest {
     }
 
     @Test
+    void gatewaysReplaceHostAndPort() {
+        SimulatorCommandLine.Run run = assertInstanceOf(SimulatorCommandLine.Run.class, SimulatorCommandLine.parse(
+                List.of("--gateways", "127.0.0.1:7400,127.0.0.1:7401", "--fleet-secret-hex", "00"), Map.of()));
+        assertEquals(List.of(new GatewayAddress("127.0.0.1", 7400), new GatewayAddress("127.0.0.1", 7401)),
+                run.config().gateways());
+
+        assertInstanceOf(SimulatorCommandLine.Invalid.class, SimulatorCommandLine.parse(
+                List.of("--gateways", "127.0.0.1:7400", "--port", "7401", "--fleet-secret-hex", "00"), Map.of()));
+        assertInstanceOf(SimulatorCommandLine.Invalid.class, SimulatorCommandLine.parse(
+                List.of("--gateways", "127.0.0.1:7400", "--host", "10.0.0.1", "--fleet-secret-hex", "00"), Map.of()));
+        assertInstanceOf(SimulatorCommandLine.Invalid.class, SimulatorCommandLine.parse(
+                List.of("--fleet-secret-hex", "00"), Map.of()));
+        assertInstanceOf(SimulatorCommandLine.Invalid.class, SimulatorCommandLine.parse(
+                List.of("--gateways", "127.0.0.1", "--fleet-secret-hex", "00"), Map.of()));
+    }
+
+    @Test
     void fleetSecretComesFromTheEnvironmentWhenNoFlagGivesIt() {
         SimulatorCommandLine parsed = SimulatorCommandLine.parse(List.of("--port", "7400"),
                 Map.of(SimulatorCommandLine.FLEET_SECRET_ENV, "abcd"));
