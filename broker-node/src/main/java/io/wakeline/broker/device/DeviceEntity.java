@@ -105,7 +105,11 @@ public final class DeviceEntity
             implements Command {
     }
 
-    public record Attached(String deviceId, int channels) implements CborSerializable {
+    /**
+     * @param entity the entity that took the link: the link's registry watches it, and the link attaches again when
+     *               it stops (failover, shard handoff), since a restarted entity does not know its links
+     */
+    public record Attached(String deviceId, int channels, ActorRef<Command> entity) implements CborSerializable {
     }
 
     /** The link closed. Ignored unless it is still the current link (a newer one may have replaced it). */
@@ -678,7 +682,7 @@ public final class DeviceEntity
                     scheduleControlDelivery();
                     armControlTimer(s, now);
                 })
-                .thenReply(attach.replyTo(), s -> new Attached(deviceId, s.channelCount()));
+                .thenReply(attach.replyTo(), s -> new Attached(deviceId, s.channelCount(), context.getSelf()));
     }
 
     private ReplyEffect<Event, State> onDetach(State state, Detach detach) {

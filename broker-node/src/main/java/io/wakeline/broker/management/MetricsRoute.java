@@ -62,6 +62,9 @@ public final class MetricsRoute implements ManagementRouteProvider {
                 .counter("wakeline_device_acks_received_total", "Acks received from devices", metrics.acksReceived())
                 .counter("wakeline_device_links_replaced_total", "Links closed because the device connected again",
                         metrics.linksReplaced())
+                .counter("wakeline_device_entities_reattached_total",
+                        "Live links attached again to their device entity after it stopped (its node died or its shard moved)",
+                        metrics.entitiesReattached())
                 .render();
     }
 }

@@ -45,6 +45,8 @@ class TwoNodeTest {
     Path dirA;
     @TempDir
     Path dirB;
+    @TempDir
+    Path dirC;
 
     @ParameterizedTest
     @EnumSource(PersistenceBackend.class)
@@ -90,6 +92,65 @@ class TwoNodeTest {
                 assertEquals(DEVICES, nodeA.deviceGateway().attachedLinks());
             }
         }
+    }
+
+    /**
+     * Links on node A, entities on B and C; B leaves (its shards move to C). A restarted entity knows nothing of its
+     * device's link, so every link whose entity stopped attaches again, and pushes reach the devices without them
+     * reconnecting. Needs the shared PostgreSQL journal (C recovers what B wrote).
+     */
+    @org.junit.jupiter.api.Test
+    void linksAttachAgainWhenTheirEntitiesMoveToAnotherNode() throws Exception {
+        TestDatabase.require(PersistenceBackend.POSTGRES);
+        try (TestDatabase database = TestDatabase.create(PersistenceBackend.POSTGRES, "entity_moves")) {
+            int remotingB = TestNodeConfig.freePort();
+            String entityRole = "wakeline.entity-role = \"entities\"\n";
+            String seed = "akka.cluster.seed-nodes = [\"akka://wakeline@127.0.0.1:" + remotingB + "\"]\n";
+            BrokerNode nodeB = BrokerNode.start(TestNodeConfig.node(dirB, TestNodeConfig.freePort(), TestNodeConfig.freePort(),
+                    remotingB, database, entityRole + "akka.cluster.roles = [\"entities\"]"));
+            try (BrokerNode nodeA = BrokerNode.start(TestNodeConfig.node(dirA, TestNodeConfig.freePort(), TestNodeConfig.freePort(),
+                         0, database, entityRole + seed));
+                 BrokerNode nodeC = BrokerNode.start(TestNodeConfig.node(dirC, TestNodeConfig.freePort(), TestNodeConfig.freePort(),
+                         0, database, entityRole + seed + "akka.cluster.roles = [\"entities\"]"))) {
+                EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> upMembers(nodeA) == 3);
+                Map<String, byte[]> received = new ConcurrentHashMap<>();
+                try (DeviceSimulator simulator = DeviceSimulator.start(SimulatorConfig.builder()
+                        .host("127.0.0.1").port(nodeA.deviceGatewayPort()).deviceCount(DEVICES).deviceIdPrefix("moved-")
+                        .fleetSecret(FLEET_SECRET).appIds(List.of(APP_A))
+                        .listener((deviceId, n) -> received.put(deviceId, n.getPayload().toByteArray()))
+                        .build())) {
+                    assertTrue(simulator.awaitChannels(Duration.ofSeconds(30)), () -> simulator.stats().summaryLine());
+                    int onB = entityIdsOn(nodeB).size();
+                    assertTrue(onB > 0, "some entities live on node B: " + onB + " of " + DEVICES);
+
+                    nodeB.close(); // leaves the cluster; its shards are handed off
+                    EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> upMembers(nodeA) == 2);
+                    EndToEndTest.awaitUntil(Duration.ofSeconds(30),
+                            () -> nodeA.deviceGateway().metrics().entitiesReattached() >= onB);
+
+                    AppServerClient appServer = new AppServerClient(nodeA.appGatewayUrl(), nodeA.certificatePem());
+                    String token = appServer.token(APP_A, SECRET_A);
+                    for (ChannelRecord channel : simulator.channels()) {
+                        byte[] payload = ("after the move " + channel.deviceId()).getBytes(StandardCharsets.UTF_8);
+                        String viaNodeA = nodeA.appGatewayUrl() + URI.create(channel.channelUri()).getRawPath();
+                        HttpResponse<String> response = appServer.sendRaw(viaNodeA, token, payload);
+                        assertEquals("received", response.headers().firstValue("X-WNS-Status").orElse(""),
+                                () -> channel.deviceId() + " " + response + " " + response.body());
+                    }
+                    EndToEndTest.awaitUntil(Duration.ofSeconds(10), () -> received.size() == DEVICES
+                            && received.values().stream().allMatch(p -> new String(p, StandardCharsets.UTF_8).startsWith("after")));
+                    assertEquals(DEVICES, entityIdsOn(nodeC).size(), "every entity now lives on node C");
+                    assertEquals(DEVICES, simulator.stats().handshakesCompleted(), "no device had to reconnect");
+                }
+            } finally {
+                nodeB.close();
+            }
+        }
+    }
+
+    private static long upMembers(BrokerNode node) {
+        var members = Cluster.get(node.system()).state().getMembers();
+        return StreamSupport.stream(members.spliterator(), false).filter(m -> m.status() == MemberStatus.up()).count();
     }
 
     private static Set<String> entityIdsOn(BrokerNode node) {

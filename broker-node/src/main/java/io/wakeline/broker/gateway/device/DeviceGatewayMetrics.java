@@ -13,6 +13,7 @@ public final class DeviceGatewayMetrics {
     final LongAdder notificationsDroppedSlowLink = new LongAdder();
     final LongAdder acksReceived = new LongAdder();
     final LongAdder linksReplaced = new LongAdder();
+    final LongAdder entitiesReattached = new LongAdder();
 
     public long linksOpened() {
         return linksOpened.sum();
@@ -48,5 +49,9 @@ public final class DeviceGatewayMetrics {
 
     public long linksReplaced() {
         return linksReplaced.sum();
+    }
+
+    public long entitiesReattached() {
+        return entitiesReattached.sum();
     }
 }

@@ -68,6 +68,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
 
     private static final int MAX_WEB_PUSH_APP_ID_LENGTH = 256;
     private static final int MAX_HELD_FOR_WELCOME = 1024;
+    /** Enough to outlast a dead node's downing (failure detection + split-brain resolver's stable-after). */
+    private static final int MAX_REATTACH_FAILURES = 12;
+    private static final long REATTACH_PAUSE_MILLIS = 1_000;
     private static final int UNCOMPRESSED_P256_KEY_BYTES = 65;
 
     private final SessionContext shared;
@@ -80,6 +83,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
     private LinkAddress address;
     private long nextDeliveryId = 1;
     private ScheduledFuture<?> handshakeTimer;
+    private ScheduledFuture<?> reattachTimer;
+    /** Failed attempts of the current re-attach (see {@link #entityStopped()}); 0 while attached. */
+    private int reattachFailures;
     private List<Runnable> heldForWelcome;
 
     DeviceSession(SessionContext shared) {
@@ -104,8 +110,12 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
+        if (reattachTimer != null) {
+            reattachTimer.cancel(false);
+        }
         if (address != null) {
             shared.links().remove(linkId, this);
+            address.registry().tell(new LinkRegistry.UnwatchEntity(linkId));
             entity().tell(new DeviceEntity.Detach(address, System.currentTimeMillis()));
         }
         ctx.fireChannelInactive();
@@ -195,10 +205,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
         shared.links().put(linkId, this);
         phase = Phase.ATTACHING;
         entity().<DeviceEntity.Attached>ask(replyTo -> new DeviceEntity.Attach(address, capabilities, System.currentTimeMillis(), replyTo), shared.askTimeout())
-                .whenComplete((attached, failure) -> channel.eventLoop().execute(() -> onAttachAnswered(failure)));
+                .whenComplete((attached, failure) -> channel.eventLoop().execute(() -> onAttachAnswered(attached, failure)));
     }
 
-    private void onAttachAnswered(Throwable failure) {
+    private void onAttachAnswered(DeviceEntity.Attached attached, Throwable failure) {
         if (phase != Phase.ATTACHING) {
             return;
         }
@@ -212,6 +222,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
             handshakeTimer = null;
         }
         phase = Phase.READY;
+        address.registry().tell(new LinkRegistry.WatchEntity(linkId, attached.entity()));
         shared.metrics().handshakesCompleted.increment();
         DeviceGatewaySettings settings = shared.settings();
         send(Envelope.newBuilder().setWelcome(Welcome.newBuilder()
@@ -533,6 +544,48 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
             shared.metrics().linksReplaced.increment();
             goAwayAndClose(GoAwayReason.REPLACED, 0, "a newer link for this device took over");
         });
+    }
+
+    @Override
+    public void entityStopped() {
+        channel.eventLoop().execute(this::reattach);
+    }
+
+    /**
+     * Attaches this live link again to its entity, which restarts wherever its shard lives now. Deliveries meanwhile
+     * are kept by the entity (guaranteed ones) or are best effort; the re-attach resends everything unacked. An
+     * entity that cannot be reached for {@link #MAX_REATTACH_FAILURES} attempts (one ask timeout each, plus a
+     * pause) ends the link, so the device reconnects, possibly to another node.
+     */
+    private void reattach() {
+        reattachTimer = null;
+        if (phase != Phase.READY) {
+            return;
+        }
+        entity().<DeviceEntity.Attached>ask(replyTo -> new DeviceEntity.Attach(address, capabilities,
+                        System.currentTimeMillis(), replyTo), shared.askTimeout())
+                .whenComplete((attached, failure) -> channel.eventLoop().execute(() -> onReattached(attached, failure)));
+    }
+
+    private void onReattached(DeviceEntity.Attached attached, Throwable failure) {
+        if (phase != Phase.READY) {
+            return;
+        }
+        if (failure == null) {
+            reattachFailures = 0;
+            shared.metrics().entitiesReattached.increment();
+            address.registry().tell(new LinkRegistry.WatchEntity(linkId, attached.entity()));
+            log.debug("link attached again deviceId={} linkId={}", deviceId, linkId);
+            return;
+        }
+        reattachFailures++;
+        if (reattachFailures >= MAX_REATTACH_FAILURES) {
+            log.warn("re-attach failed {} times deviceId={} linkId={}: {}", reattachFailures, deviceId, linkId,
+                    failure.toString());
+            fail(ErrorCode.INTERNAL, "the broker lost this device's state and could not restore it; reconnect");
+            return;
+        }
+        reattachTimer = channel.eventLoop().schedule(this::reattach, REATTACH_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Node shutdown: reconnect elsewhere after {@code delayMillis}. */

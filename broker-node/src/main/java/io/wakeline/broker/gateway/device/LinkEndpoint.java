@@ -15,4 +15,10 @@ public interface LinkEndpoint {
 
     /** A newer link for the same device took over: tell the device and close. */
     void replaced();
+
+    /**
+     * The device entity this link is attached to stopped (its node died, or its shard moved to another node): attach
+     * the link again, which starts the entity wherever its shard now lives and hands it the link.
+     */
+    void entityStopped();
 }

@@ -2,21 +2,31 @@ package io.wakeline.broker.gateway.device;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.wakeline.broker.CborSerializable;
+import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.broker.device.policy.DeviceNotification;
 import io.wakeline.protocol.v1.NotificationType;
 import io.wakeline.protocol.v1.RawDelivery;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The address device entities send to when they need a link (DESIGN.md "gateway.device"). A node runs
  * a few of these; each looks links up in the node's {@link LinkTable} and drives them directly, so
  * there is no actor per link. Being an actor, it is addressable from an entity on any node.
+ *
+ * <p>It also watches the entity each of its links is attached to: an entity that stops while its link lives (its
+ * node died, or its shard moved away) restarts elsewhere knowing nothing of the link, so the link is told to
+ * attach again ({@link LinkEndpoint#entityStopped()}); otherwise the device would stay connected but unserved.
  */
 public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
 
@@ -62,7 +72,18 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
     public record Replaced(long linkId) implements Command {
     }
 
+    /** Link {@code linkId} is attached to {@code entity}: watch it (replaces what the link watched before). */
+    public record WatchEntity(long linkId, ActorRef<DeviceEntity.Command> entity) implements Command {
+    }
+
+    /** Link {@code linkId} closed: stop watching its entity for it. */
+    public record UnwatchEntity(long linkId) implements Command {
+    }
+
     private final LinkTable links;
+    /** Watched entity → the link id attached to it, or a {@code Set<Long>} while a replaced link still lingers. */
+    private final Map<ActorRef<?>, Object> linksOfEntity = new HashMap<>();
+    private final Map<Long, ActorRef<?>> entityOfLink = new HashMap<>();
 
     private LinkRegistry(ActorContext<Command> context, LinkTable links) {
         super(context);
@@ -89,6 +110,9 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
                 .onMessage(DeliverWebPush.class, this::onDeliverWebPush)
                 .onMessage(Replaced.class, this::onReplaced)
                 .onMessage(Notify.class, this::onNotify)
+                .onMessage(WatchEntity.class, this::onWatchEntity)
+                .onMessage(UnwatchEntity.class, this::onUnwatchEntity)
+                .onSignal(Terminated.class, this::onEntityTerminated)
                 .build();
     }
 
@@ -127,5 +151,68 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
             link.replaced();
         }
         return this;
+    }
+
+    // ---- entity watch -----------------------------------------------------------------------------
+
+    private Behavior<Command> onWatchEntity(WatchEntity watch) {
+        forget(watch.linkId());
+        entityOfLink.put(watch.linkId(), watch.entity());
+        Object present = linksOfEntity.get(watch.entity());
+        if (present == null) {
+            linksOfEntity.put(watch.entity(), watch.linkId());
+            getContext().watch(watch.entity());
+        } else if (present instanceof Long single) {
+            Set<Long> both = new HashSet<>(List.of(single, watch.linkId()));
+            linksOfEntity.put(watch.entity(), both);
+        } else {
+            linkSet(present).add(watch.linkId());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onUnwatchEntity(UnwatchEntity unwatch) {
+        forget(unwatch.linkId());
+        return this;
+    }
+
+    private void forget(long linkId) {
+        ActorRef<?> entity = entityOfLink.remove(linkId);
+        if (entity == null) {
+            return;
+        }
+        Object present = linksOfEntity.get(entity);
+        if (present instanceof Long) {
+            linksOfEntity.remove(entity);
+            getContext().unwatch(entity);
+        } else if (present != null) {
+            Set<Long> ids = linkSet(present);
+            ids.remove(linkId);
+            if (ids.size() == 1) {
+                linksOfEntity.put(entity, ids.iterator().next());
+            }
+        }
+    }
+
+    private Behavior<Command> onEntityTerminated(Terminated terminated) {
+        Object present = linksOfEntity.remove(terminated.getRef());
+        if (present == null) {
+            return this;
+        }
+        List<Long> ids = present instanceof Long single ? List.of(single) : List.copyOf(linkSet(present));
+        for (long linkId : ids) {
+            entityOfLink.remove(linkId);
+            LinkEndpoint link = links.get(linkId);
+            if (link != null) {
+                getContext().getLog().debug("entity of linkId={} stopped: attaching again", linkId);
+                link.entityStopped();
+            }
+        }
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<Long> linkSet(Object present) {
+        return (Set<Long>) present;
     }
 }
