@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * which simply answer "not registered" without creating an entity).
  */
 public final class AppRegistry {
+    /** Attempts per configured app at start, one ask timeout each (see {@link #ensureRegisteredPatiently}). */
+    static final int CONFIGURED_APP_ATTEMPTS = 12;
+
     private static final Logger log = LoggerFactory.getLogger(AppRegistry.class);
 
     /** Answer to {@link #register}: the admin API maps these to 201 / 200 / 409. */
@@ -144,12 +147,34 @@ public final class AppRegistry {
         Map<String, ConfiguredAppOutcome> outcomes = new LinkedHashMap<>();
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
         for (ConfiguredApp app : apps) {
-            chain = chain.thenCompose(ignored -> ensureRegistered(app)).thenAccept(outcome -> {
+            chain = chain.thenCompose(ignored -> ensureRegisteredPatiently(app, 1)).thenAccept(outcome -> {
                 outcomes.put(app.packageSid(), outcome);
                 log.info("Configured app packageSid={} outcome={}", app.packageSid(), outcome);
             });
         }
         return chain.thenApply(ignored -> outcomes);
+    }
+
+    /**
+     * While a cluster forms (several nodes starting at once, a busy machine) the app shards may not answer within
+     * one ask timeout; registering is idempotent, so a timed-out attempt is repeated rather than failing the start.
+     */
+    private CompletionStage<ConfiguredAppOutcome> ensureRegisteredPatiently(ConfiguredApp app, int attempt) {
+        return ensureRegistered(app).handle((outcome, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(outcome);
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            boolean timedOut = cause instanceof java.util.concurrent.TimeoutException
+                    || cause instanceof akka.pattern.AskTimeoutException;
+            if (!timedOut || attempt >= CONFIGURED_APP_ATTEMPTS) {
+                return CompletableFuture.<ConfiguredAppOutcome>failedFuture(cause);
+            }
+            log.info("Configured app packageSid={} not registered yet (attempt {} of {}: {}); trying again",
+                    app.packageSid(), attempt, CONFIGURED_APP_ATTEMPTS, cause.toString());
+            return ensureRegisteredPatiently(app, attempt + 1);
+        }).thenCompose(stage -> stage);
     }
 
     private CompletionStage<ConfiguredAppOutcome> ensureRegistered(ConfiguredApp app) {

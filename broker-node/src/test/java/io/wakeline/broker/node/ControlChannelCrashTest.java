@@ -25,7 +25,6 @@ import io.wakeline.simulator.DeviceSimulator;
 import io.wakeline.simulator.NotificationListener;
 import io.wakeline.simulator.SimulatorConfig;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -186,7 +185,7 @@ class ControlChannelCrashTest {
         }
     }
 
-    private static String createControlChannel(DeviceSimulator simulator, String device) throws Exception {
+    static String createControlChannel(DeviceSimulator simulator, String device) throws Exception {
         AtomicInteger ids = new AtomicInteger(100);
         Envelope asked = simulator.request(device, Envelope.newBuilder().setLockScreenRequest(LockScreenRequest.newBuilder()
                 .setRequestId(ids.incrementAndGet()).setAppId(APP_A)
@@ -229,44 +228,6 @@ class ControlChannelCrashTest {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A broker node in its own JVM, started from this test's classpath. */
-    static final class BrokerProcess {
-        private final Process process;
-
-        private BrokerProcess(Process process) {
-            this.process = process;
-        }
-
-        static BrokerProcess start(Path configFile, Path log, int https, int devicePort) throws Exception {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process process = new ProcessBuilder(java, "-Xmx512m", "-Dconfig.file=" + configFile,
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            BrokerProcess broker = new BrokerProcess(process);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!(Files.exists(log) && Files.readString(log).contains("Wakeline node up"))) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    broker.kill();
-                    throw new AssertionError("broker process did not come up; its log:\n" + Files.readString(log));
-                }
-                Thread.sleep(100);
-            }
-            for (int port : new int[] {https, devicePort}) {
-                try (Socket probe = new Socket("127.0.0.1", port)) {
-                    probe.getPort();
-                }
-            }
-            return broker;
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL on Unix
-            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 }
