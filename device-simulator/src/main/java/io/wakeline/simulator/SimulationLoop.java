@@ -24,6 +24,8 @@ import io.wakeline.protocol.v1.Hello;
 import io.wakeline.protocol.v1.Notification;
 import io.wakeline.protocol.v1.Ping;
 import io.wakeline.protocol.v1.Pong;
+import io.wakeline.protocol.v1.WebPushAck;
+import io.wakeline.protocol.v1.WebPushMessageRef;
 import io.wakeline.protocol.v1.WebPushNotification;
 import io.wakeline.protocol.v1.WebPushSubscribe;
 import io.wakeline.protocol.v1.WebPushSubscription;
@@ -110,6 +112,8 @@ final class SimulationLoop implements Runnable {
 
     private final long[] ackBatch = new long[ACK_BATCH_LIMIT];
     private int ackCount;
+    /** Web Push messages of the current read batch, acked by message id (WebPushAck, docs/protocol.md §15). */
+    private final WebPushAck.Builder webPushAcks = WebPushAck.newBuilder();
     private long nextPingNonce = 1;
     private long now;
     private boolean running = true;
@@ -607,6 +611,7 @@ final class SimulationLoop implements Runnable {
         }
         if (device.channel != channel) {
             ackCount = 0;
+            webPushAcks.clear();
             model.discardPushTasks();
             return;
         }
@@ -951,8 +956,10 @@ final class SimulationLoop implements Runnable {
             LOG.log(System.Logger.Level.WARNING, "web push listener failed deviceId=" + device.id
                     + " deliveryId=" + Long.toUnsignedString(message.getDeliveryId()), e);
         }
-        ackBatch[ackCount++] = message.getDeliveryId();
-        if (ackCount == ACK_BATCH_LIMIT) {
+        // RFC 8030 §6.2: the user agent acknowledges the message itself, by its id, once the app has it
+        webPushAcks.addMessages(WebPushMessageRef.newBuilder()
+                .setSubscriptionId(message.getSubscriptionId()).setMessageId(message.getMessageId()));
+        if (webPushAcks.getMessagesCount() == ACK_BATCH_LIMIT) {
             sendAcks(device);
         }
     }
@@ -979,6 +986,7 @@ final class SimulationLoop implements Runnable {
 
     private void sendAcks(SimulatedDevice device) {
         sendControlAcks(device);
+        sendWebPushAcks(device);
         if (ackCount == 0) {
             return;
         }
@@ -997,7 +1005,19 @@ final class SimulationLoop implements Runnable {
         }
     }
 
-    private void onGoAway(SimulatedDevice device, GoAway goAway) {
+    private void sendWebPushAcks(SimulatedDevice device) {
+        int acked = webPushAcks.getMessagesCount();
+        if (acked == 0) {
+            return;
+        }
+        Envelope frame = Envelope.newBuilder().setWebPushAck(webPushAcks).build();
+        webPushAcks.clear();
+        if (send(device, frame)) {
+            counters.acked(acked);
+        }
+    }
+
+        private void onGoAway(SimulatedDevice device, GoAway goAway) {
         counters.goAwayReceived();
         sendAcks(device);
         if (goAway.getReason() == GoAwayReason.REPLACED) {

@@ -14,6 +14,7 @@ import io.wakeline.protocol.v1.Envelope;
 import io.wakeline.protocol.v1.ErrorCode;
 import io.wakeline.protocol.v1.Notification;
 import io.wakeline.protocol.v1.Ping;
+import io.wakeline.protocol.v1.WebPushNotification;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -175,6 +176,21 @@ class DeviceSimulatorTest {
 
         Eventually.await(WAIT, "notification acked", () -> broker.acked("dev-0").contains(deliveryId));
         assertTrue(broker.isLinked("dev-0"));
+    }
+
+    @Test
+    void webPushMessagesAreAckedByTheirIdsInOneWebPushAck() throws IOException {
+        simulator = DeviceSimulator.start(fleet(1).build());
+        assertTrue(simulator.awaitChannels(WAIT));
+        for (String messageId : List.of("M-1", "M-2")) {
+            broker.send("dev-0", Envelope.newBuilder().setWebPushNotification(WebPushNotification.newBuilder()
+                    .setDeliveryId(900).setAppId(MAIL).setSubscriptionId("sub-1").setMessageId(messageId)).build());
+        }
+
+        Eventually.await(WAIT, "both web push messages acked", () -> broker.framesFrom("dev-0", Envelope.BodyCase.WEB_PUSH_ACK)
+                .stream().flatMap(f -> f.getWebPushAck().getMessagesList().stream())
+                .map(m -> m.getSubscriptionId() + "/" + m.getMessageId()).toList().equals(List.of("sub-1/M-1", "sub-1/M-2")));
+        assertTrue(broker.acked("dev-0").isEmpty(), "Web Push messages are acked by message id, not by delivery id");
     }
 
     @Test

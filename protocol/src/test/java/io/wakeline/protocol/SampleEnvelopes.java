@@ -148,6 +148,11 @@ final class SampleEnvelopes {
                 .setAppId(APP_ID).setChannelId("voip-1")).build());
         samples.put(Envelope.BodyCase.CONTROL_UPSTREAM, Envelope.newBuilder().setControlUpstream(ControlUpstream.newBuilder()
                 .setAppId(APP_ID).setChannelId("voip-1").setUpstreamId(-1L).setPayload(ByteString.copyFrom(bytes(64, 0x20)))).build());
+        // 50-54: Web Push acknowledgements
+        samples.put(Envelope.BodyCase.WEB_PUSH_ACK, Envelope.newBuilder().setWebPushAck(WebPushAck.newBuilder()
+                .addMessages(WebPushMessageRef.newBuilder().setSubscriptionId("sub-5e2f").setMessageId("3FA11A2B4C5D6E80"))
+                .addMessages(WebPushMessageRef.newBuilder().setSubscriptionId("sub-77aa").setMessageId("3FA11A2B4C5D6E81")))
+                .build());
         return samples;
     }
 

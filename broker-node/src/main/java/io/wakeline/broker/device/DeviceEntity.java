@@ -69,6 +69,7 @@ import io.wakeline.broker.channel.WebPushSubscriptionToken;
 import io.wakeline.broker.device.push.EnergySaver;
 import io.wakeline.broker.device.push.PowerReport;
 import io.wakeline.broker.device.push.PushInbox;
+import io.wakeline.broker.device.push.WebPushReceipts;
 import akka.actor.Cancellable;
 import java.time.Duration;
 import java.util.HashMap;
@@ -341,6 +342,22 @@ public final class DeviceEntity
     public record StoredWebPushMessage(boolean pending) implements CborSerializable {
     }
 
+    /** The device acknowledged Web Push messages ({@code WebPushAck}, RFC 8030 §6.2). */
+    public record WebPushAcked(List<WebPushMessageRef> messages, long nowMillis) implements Command {
+    }
+
+    public record WebPushMessageRef(String subscriptionId, String messageId) implements CborSerializable {
+    }
+
+    /** Internal: Web Push messages may have passed their receipt deadline (TTL, ack wait). */
+    public enum WebPushReceiptsDue implements Command {
+        INSTANCE
+    }
+
+    /** Internal: record these push receipts (again, after a failed attempt). */
+    public record RecordWebPushReceipts(List<WebPushReceipts.Receipt> receipts, int attempt) implements Command {
+    }
+
     // ---- events -----------------------------------------------------------------------------------
 
     public sealed interface Event extends CborSerializable {
@@ -495,6 +512,11 @@ public final class DeviceEntity
     /** How each raw push that passed the Windows rules reaches its app, by message id, until it is sent. */
     private final Map<String, RawDelivery> rawDeliveries = new HashMap<>();
     private final PushInbox inbox;
+    private final WebPushReceipts webPushReceipts;
+    private Cancellable webPushReceiptTimer;
+    private long webPushReceiptTimerDueAt = Long.MAX_VALUE;
+    /** Push receipts handed to the event logs and not yet confirmed (the entity stays in memory meanwhile). */
+    private int webPushReceiptsInFlight;
     private PowerReport power = PowerReport.AFTER_HANDSHAKE;
     private EnergySaver energySaver = EnergySaver.Off;
     private Cancellable batchTimer;
@@ -531,6 +553,7 @@ public final class DeviceEntity
         this.retention = ControlOutbox.Retention.of(control);
         this.rules = new DevicePolicy(settings.sandbox());
         this.inbox = new PushInbox(settings.push());
+        this.webPushReceipts = new WebPushReceipts(deviceId, settings.push().webPushAckWait());
         context.setReceiveTimeout(settings.passivateAfterIdle(), IdleTimeout.INSTANCE);
     }
 
@@ -611,6 +634,9 @@ public final class DeviceEntity
                 .onCommand(SubscribeWebPush.class, this::onSubscribeWebPush)
                 .onCommand(UnsubscribeWebPush.class, this::onUnsubscribeWebPush)
                 .onCommand(ManageWebPushMessage.class, this::onManageWebPushMessage)
+                .onCommand(WebPushAcked.class, this::onWebPushAcked)
+                .onCommand(WebPushReceiptsDue.class, this::onWebPushReceiptsDue)
+                .onCommand(RecordWebPushReceipts.class, this::onRecordWebPushReceipts)
                 .onCommand(EnqueueControlMessage.class, this::onEnqueueControlMessage)
                 .onCommand(GetControlMessage.class, this::onGetControlMessage)
                 .onCommand(ControlAckReceived.class, this::onControlAck)
@@ -675,6 +701,8 @@ public final class DeviceEntity
                     toSend.forEach(this::sendToLink);
                     long now = System.currentTimeMillis();
                     inbox.onLinkUp(power, now).forEach(this::sendAfterReconnect);
+                    // RFC 8030 §6.2: a message sent but not acknowledged is retried until it expires
+                    webPushReceipts.unacknowledged(now).forEach(this::sendToLink);
                     armBatchTimer(now);
                     // a new link (reconnect or replacement) gets everything unacked again, in order
                     sentUpTo.clear();
@@ -892,7 +920,7 @@ public final class DeviceEntity
 
     private ReplyEffect<Event, State> onIdleTimeout(State state, IdleTimeout timeout) {
         if (link == null && !inbox.holdsLiveItems(System.currentTimeMillis()) && !publishingReceipts
-                && state.control().receipts().isEmpty()) {
+                && state.control().receipts().isEmpty() && webPushReceipts.isEmpty() && webPushReceiptsInFlight == 0) {
             shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
         }
         return Effect().noReply();
@@ -951,9 +979,21 @@ public final class DeviceEntity
 
     private ReplyEffect<Event, State> offer(DeliverPush command, Push push) {
         long now = System.currentTimeMillis();
+        if (push instanceof WebPushMessage message) {
+            webPushReceipts.accepted(message);
+        }
         PushInbox.Offer offer = inbox.offer(push, link == null ? PushInbox.Link.Down : PushInbox.Link.Up, power, now);
         offer.sendNow().ifPresent(this::sendToLink);
         armBatchTimer(now);
+        if (push instanceof WebPushMessage message) {
+            List<WebPushReceipts.Receipt> receipts = new java.util.ArrayList<>(
+                    webPushReceipts.displaced(message, offer.displaced(), now));
+            if (offer.outcome() instanceof PushOutcome.Dropped) {
+                receipts.addAll(webPushReceipts.notDelivered(message, now));
+            }
+            recordWebPushReceipts(receipts);
+            armWebPushReceiptTimer(now);
+        }
         return Effect().reply(command.replyTo(), offer.outcome());
     }
 
@@ -1001,7 +1041,10 @@ public final class DeviceEntity
             return Effect().noReply();
         }
         return Effect().persist(new WebPushSubscriptionRemoved(unsubscribe.subscriptionId(), unsubscribe.nowMillis()))
-                .thenRun(s -> inbox.discardSubscription(unsubscribe.subscriptionId()))
+                .thenRun(s -> {
+                    inbox.discardSubscription(unsubscribe.subscriptionId());
+                    recordWebPushReceipts(webPushReceipts.unsubscribed(unsubscribe.subscriptionId(), unsubscribe.nowMillis()));
+                })
                 .thenNoReply();
     }
 
@@ -1010,8 +1053,91 @@ public final class DeviceEntity
         boolean pending = manage.action() == MessageAction.Delete
                 ? inbox.removeWebPush(manage.subscriptionId(), manage.messageId(), now)
                 : inbox.findWebPush(manage.subscriptionId(), manage.messageId(), now).isPresent();
+        if (pending && manage.action() == MessageAction.Delete) {
+            recordWebPushReceipts(webPushReceipts.deleted(manage.subscriptionId(), manage.messageId(), now));
+        }
         return Effect().reply(manage.replyTo(), new StoredWebPushMessage(pending));
     }
+
+    // ---- Web Push receipts (RFC 8030 §5.1, §6.2, §6.3) -------------------------------------------------
+
+    private ReplyEffect<Event, State> onWebPushAcked(State state, WebPushAcked acked) {
+        List<WebPushReceipts.Receipt> receipts = new java.util.ArrayList<>();
+        for (WebPushMessageRef ref : acked.messages()) {
+            receipts.addAll(webPushReceipts.acknowledged(ref.subscriptionId(), ref.messageId(), acked.nowMillis()));
+        }
+        recordWebPushReceipts(receipts);
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<Event, State> onWebPushReceiptsDue(State state, WebPushReceiptsDue due) {
+        webPushReceiptTimer = null;
+        webPushReceiptTimerDueAt = Long.MAX_VALUE;
+        long now = System.currentTimeMillis();
+        recordWebPushReceipts(webPushReceipts.expire(now));
+        armWebPushReceiptTimer(now);
+        return Effect().noReply();
+    }
+
+    /** One timer for the earliest receipt deadline (a TTL's end, or the wait for an acknowledgement). */
+    private void armWebPushReceiptTimer(long now) {
+        Optional<Long> next = webPushReceipts.nextDeadline();
+        if (next.isEmpty() || (webPushReceiptTimer != null && webPushReceiptTimerDueAt <= next.get())) {
+            return;
+        }
+        if (webPushReceiptTimer != null) {
+            webPushReceiptTimer.cancel();
+        }
+        webPushReceiptTimerDueAt = next.get();
+        webPushReceiptTimer = context.scheduleOnce(Duration.ofMillis(Math.max(0, next.get() - now)), context.getSelf(),
+                WebPushReceiptsDue.INSTANCE);
+    }
+
+    private ReplyEffect<Event, State> onRecordWebPushReceipts(State state, RecordWebPushReceipts record) {
+        webPushReceiptsInFlight--;
+        recordWebPushReceipts(record.receipts(), record.attempt());
+        return Effect().noReply();
+    }
+
+    private void recordWebPushReceipts(List<WebPushReceipts.Receipt> receipts) {
+        recordWebPushReceipts(receipts, 1);
+    }
+
+    /**
+     * Hands receipts to their receipt subscriptions' event logs; what a log did not confirm is tried again after a
+     * tick, a few times (the log records a receipt once, whatever the retries).
+     */
+    private void recordWebPushReceipts(List<WebPushReceipts.Receipt> receipts, int attempt) {
+        if (receipts.isEmpty()) {
+            return;
+        }
+        Map<String, List<AppEvent>> byLog = new java.util.LinkedHashMap<>();
+        receipts.forEach(r -> byLog.computeIfAbsent(AppEvent.WebPushReceipt.logOf(r.receiptSubscriptionId()),
+                k -> new java.util.ArrayList<>()).add(r.event()));
+        ActorRef<Command> self = context.getSelf();
+        ActorSystem<Void> system = context.getSystem();
+        for (Map.Entry<String, List<AppEvent>> log : byLog.entrySet()) {
+            List<WebPushReceipts.Receipt> ofLog = receipts.stream()
+                    .filter(r -> AppEvent.WebPushReceipt.logOf(r.receiptSubscriptionId()).equals(log.getKey())).toList();
+            webPushReceiptsInFlight++;
+            safePublish(log.getKey(), log.getValue()).whenComplete((done, failure) -> {
+                if (failure == null) {
+                    self.tell(new RecordWebPushReceipts(List.of(), attempt));
+                } else if (attempt < WEB_PUSH_RECEIPT_ATTEMPTS) {
+                    system.log().warn("push receipts not recorded deviceId={} log={} attempt={}: {}",
+                            deviceId, log.getKey(), attempt, failure.toString());
+                    system.scheduler().scheduleOnce(control.tickInterval(),
+                            () -> self.tell(new RecordWebPushReceipts(ofLog, attempt + 1)), system.executionContext());
+                } else {
+                    system.log().error("push receipts lost deviceId={} log={} receipts={}: {}", deviceId,
+                            log.getKey(), ofLog.size(), failure.toString());
+                    self.tell(new RecordWebPushReceipts(List.of(), attempt));
+                }
+            });
+        }
+    }
+
+    private static final int WEB_PUSH_RECEIPT_ATTEMPTS = 5;
 
     /** Keeps one batch timer running while a connected device has batched pushes. */
     private void armBatchTimer(long now) {
@@ -1047,6 +1173,7 @@ public final class DeviceEntity
             link.registry().tell(new LinkRegistry.Deliver(link.linkId(), wns.appId(), wns.channelId(),
                     wns.type().linkType(), wns.payload(), wns.messageId(), wns.acceptedAtMillis(), delivery));
         } else if (push instanceof WebPushMessage message) {
+            webPushReceipts.sent(message, System.currentTimeMillis());
             link.registry().tell(new LinkRegistry.DeliverWebPush(link.linkId(), message.appId(),
                     message.subscriptionId(), message.payload(), message.contentEncoding(), message.messageId(),
                     message.acceptedAtMillis()));

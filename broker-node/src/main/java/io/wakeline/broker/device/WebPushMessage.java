@@ -1,5 +1,7 @@
 package io.wakeline.broker.device;
 
+import io.wakeline.broker.CborSerializable;
+
 /**
  * A Web Push message (RFC 8030 §5) for one subscription. The payload is relayed byte-identical with its
  * {@code Content-Encoding} (RFC 8291 §4); {@code Urgency} and {@code Topic} steer delivery and are never
@@ -8,7 +10,8 @@ package io.wakeline.broker.device;
  * @param contentEncoding  {@code aes128gcm}, or empty for a message without payload
  * @param ttlSeconds       the accepted {@code TTL}; 0 means deliver only to a device connected now (RFC 8030 §5.2)
  * @param topic            empty when absent; a newer message with the same topic replaces an undelivered one
- * @param receiptRequested the sender asked for {@code Prefer: respond-async}
+ * @param receipt          where a push receipt goes (RFC 8030 §5.1), {@link ReceiptRequest#NONE} unless the
+ *                         sender asked for one with {@code Prefer: respond-async}
  */
 public record WebPushMessage(
         String deviceId,
@@ -19,7 +22,7 @@ public record WebPushMessage(
         long ttlSeconds,
         WebPushUrgency urgency,
         String topic,
-        boolean receiptRequested,
+        ReceiptRequest receipt,
         String messageId,
         long acceptedAtMillis) implements Push {
 
@@ -36,5 +39,21 @@ public record WebPushMessage(
 
     public boolean hasTopic() {
         return !topic.isEmpty();
+    }
+
+    public boolean receiptRequested() {
+        return receipt.isRequested();
+    }
+
+    /**
+     * A push receipt asked for (RFC 8030 §5.1): the receipt subscription it goes to, and the message resource
+     * ({@code Location} of the send) the receipt names.
+     */
+    public record ReceiptRequest(String receiptSubscriptionId, String messageResource) implements CborSerializable {
+        public static final ReceiptRequest NONE = new ReceiptRequest("", "");
+
+        public boolean isRequested() {
+            return !receiptSubscriptionId.isEmpty();
+        }
     }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class DeviceEntityPushTest {
     private static final String APP = "ms-app://S-1-15-2-100";
     private static final PushDeliverySettings PUSH = new PushDeliverySettings(OfflineCachePolicy.Windows8, TileQueue.Off,
-            Duration.ofDays(3), Duration.ofMillis(300), 500, 100, Duration.ofDays(30));
+            Duration.ofDays(3), Duration.ofMillis(300), 500, 100, Duration.ofDays(30), Duration.ofSeconds(30));
     private static final DeviceEntitySettings SETTINGS =
             new DeviceEntitySettings(Duration.ofMillis(300), 100, Duration.ofDays(30), Duration.ofSeconds(3)).withPush(PUSH);
     // screen off = connected standby (the device model's power states); both on battery, battery saver off
@@ -283,6 +283,6 @@ class DeviceEntityPushTest {
 
     private static WebPushMessage webPush(String subscription, byte[] payload, long ttl, String topic) {
         return new WebPushMessage("dev-1", APP, subscription, payload, "aes128gcm", ttl, WebPushUrgency.NORMAL, topic,
-                false, "W" + (++ids), System.currentTimeMillis());
+                WebPushMessage.ReceiptRequest.NONE, "W" + (++ids), System.currentTimeMillis());
     }
 }

@@ -41,7 +41,16 @@ final class EventStreamClient implements AutoCloseable {
     /** Opens the stream (failing unless 200 text/event-stream), resuming after {@code lastEventId} if given. */
     static EventStreamClient open(HttpClient http, String baseUrl, String token, Optional<Long> lastEventId,
                                   String query) throws Exception {
-        HttpRequest.Builder request = request(baseUrl, query, token);
+        return open(http, request(baseUrl, query, token), lastEventId);
+    }
+
+    /** Any event stream of the gateway, e.g. a Web Push receipt subscription (its URL is its credential). */
+    static EventStreamClient open(HttpClient http, URI stream, Optional<Long> lastEventId) throws Exception {
+        return open(http, HttpRequest.newBuilder(stream).header("Accept", "text/event-stream"), lastEventId);
+    }
+
+    private static EventStreamClient open(HttpClient http, HttpRequest.Builder request, Optional<Long> lastEventId)
+            throws Exception {
         lastEventId.ifPresent(id -> request.header("Last-Event-ID", Long.toString(id)));
         HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() != 200) {

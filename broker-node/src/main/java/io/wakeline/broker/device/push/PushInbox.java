@@ -39,8 +39,14 @@ public final class PushInbox {
         Down
     }
 
-    /** The outcome to answer with, and the push to send now if any. */
-    public record Offer(PushOutcome outcome, Optional<Push> sendNow) {
+    /**
+     * The outcome to answer with, the push to send now if any, and the stored pushes this one displaced (replaced
+     * by its Web Push {@code Topic}, RFC 8030 §5.4, or evicted by the store's bounds): never delivered.
+     */
+    public record Offer(PushOutcome outcome, Optional<Push> sendNow, List<Push> displaced) {
+        Offer(PushOutcome outcome, Optional<Push> sendNow) {
+            this(outcome, sendNow, List.of());
+        }
     }
 
     public Offer offer(Push push, Link link, PowerReport power, long nowMillis) {
@@ -52,10 +58,10 @@ public final class PushInbox {
             if (push.isExpiredAt(nowMillis)) {
                 return dropped(DeviceConnectionStatus.CONNECTED, "TTL 0 and the device's power state defers delivery");
             }
-            pending.add(push);
+            List<Push> displaced = pending.add(push);
             return new Offer(new PushOutcome.Stored(DeviceConnectionStatus.CONNECTED,
                     decision == DeliveryDecision.Batch ? PushOutcome.StoreReason.BATCHED : PushOutcome.StoreReason.HELD),
-                    Optional.empty());
+                    Optional.empty(), displaced);
         }
         if (push instanceof WnsPush wns) {
             OfflineCache.Admission admission = offline.offer(wns, nowMillis);
@@ -67,8 +73,9 @@ public final class PushInbox {
         if (push.isExpiredAt(nowMillis)) {
             return dropped(DeviceConnectionStatus.DISCONNECTED, "TTL 0 and the device is offline");
         }
-        pending.add(push);
-        return stored(DeviceConnectionStatus.DISCONNECTED, PushOutcome.StoreReason.OFFLINE);
+        List<Push> displaced = pending.add(push);
+        return new Offer(new PushOutcome.Stored(DeviceConnectionStatus.DISCONNECTED, PushOutcome.StoreReason.OFFLINE),
+                Optional.empty(), displaced);
     }
 
     /** The link came up: what was cached offline or waiting, and may go out under {@code power}, oldest first. */

@@ -17,6 +17,7 @@ import io.wakeline.broker.device.DeviceInspector;
 import io.wakeline.broker.gateway.events.AppEventStreamRoute;
 import io.wakeline.broker.gateway.ratelimit.InFlightLimit;
 import io.wakeline.broker.gateway.webpush.MessageResourceSealer;
+import io.wakeline.broker.gateway.webpush.ReceiptSubscriptionSealer;
 import io.wakeline.broker.gateway.webpush.WebPushRequestRules;
 import io.wakeline.broker.gateway.webpush.WebPushRoute;
 import java.time.Clock;
@@ -72,14 +73,15 @@ public final class AppGateway {
         InFlightLimit inFlight = new InFlightLimit(settings.limits().maxInFlightSends());
         MessageIds messageIds = new MessageIds();
         this.sendRoute = new WnsSendRoute(system, rules, devices, messageIds, debugTrace, settings, clock, inFlight);
-        WebPushRequestRules webPushRules = new WebPushRequestRules(keys.webPushSubscriptionSealer(),
+        ReceiptSubscriptionSealer receiptSubscriptions = new ReceiptSubscriptionSealer(keys.channelTokenKey());
+        WebPushRequestRules webPushRules = new WebPushRequestRules(keys.webPushSubscriptionSealer(), receiptSubscriptions,
                 settings.publicBaseUrl(), settings.webPush().maxTtl().toSeconds());
+        AppEventsSettings eventSettings = AppEventsSettings.fromConfig(system.settings().config());
         this.webPushRoute = new WebPushRoute(system, webPushRules, devices, messageIds, settings, clock, inFlight,
-                new MessageResourceSealer(keys.channelTokenKey()));
+                new MessageResourceSealer(keys.channelTokenKey()), receiptSubscriptions, eventSettings);
         this.tokenRoute = new OAuthTokenRoute(system, registry, keys.accessTokenSealer(), settings, clock);
         this.adminRoute = new AdminRoute(system, registry, inspector, new AdminCredential(keys.adminToken()), settings);
-        this.eventStreamRoute = new AppEventStreamRoute(system, AppEventsSettings.fromConfig(system.settings().config()),
-                keys.accessTokenSealer(), clock);
+        this.eventStreamRoute = new AppEventStreamRoute(system, eventSettings, keys.accessTokenSealer(), clock);
         this.controlRoute = control == null ? null : new ControlChannelRoute(system, new ControlChannelRequestRules(
                 keys.controlChannelTokenSealer(), keys.accessTokenSealer(), controlSettings), control, settings, clock, inFlight);
     }

@@ -46,6 +46,8 @@ import io.wakeline.broker.device.push.EnergySaver;
 import io.wakeline.protocol.v1.ChannelClose;
 import io.wakeline.protocol.v1.ChannelClosed;
 import io.wakeline.protocol.v1.PowerReport;
+import io.wakeline.protocol.v1.WebPushAck;
+import io.wakeline.protocol.v1.WebPushMessageRef;
 import io.wakeline.protocol.v1.WebPushNotification;
 import io.wakeline.protocol.v1.WebPushSubscribe;
 import io.wakeline.protocol.v1.WebPushSubscription;
@@ -280,6 +282,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
             case CHANNEL_CLOSE -> onChannelClose(envelope.getChannelClose());
             case WEB_PUSH_SUBSCRIBE -> onWebPushSubscribe(envelope.getWebPushSubscribe());
             case WEB_PUSH_UNSUBSCRIBE -> onWebPushUnsubscribe(envelope.getWebPushUnsubscribe());
+            case WEB_PUSH_ACK -> onWebPushAck(envelope.getWebPushAck());
             default -> reject(ErrorCode.UNEXPECTED_MESSAGE, envelope.getBodyCase() + " is not sent by devices", 0);
         }
     }
@@ -468,6 +471,19 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
 
     private void onWebPushUnsubscribe(WebPushUnsubscribe unsubscribe) {
         entity().tell(new DeviceEntity.UnsubscribeWebPush(unsubscribe.getSubscriptionId(), System.currentTimeMillis()));
+    }
+
+    /** RFC 8030 §6.2: the device app has these messages; their receipts (if asked for) say 204. */
+    private void onWebPushAck(WebPushAck ack) {
+        shared.metrics().acksReceived.add(ack.getMessagesCount());
+        if (ack.getMessagesCount() == 0) {
+            return;
+        }
+        List<DeviceEntity.WebPushMessageRef> messages = new ArrayList<>(ack.getMessagesCount());
+        for (WebPushMessageRef ref : ack.getMessagesList()) {
+            messages.add(new DeviceEntity.WebPushMessageRef(ref.getSubscriptionId(), ref.getMessageId()));
+        }
+        entity().tell(new DeviceEntity.WebPushAcked(messages, System.currentTimeMillis()));
     }
 
     @Override

@@ -16,7 +16,7 @@ public final class AppEventJson {
     }
 
     public static String eventType(AppEvent event) {
-        if (event instanceof AppEvent.MessageReceipt) {
+        if (event instanceof AppEvent.MessageReceipt || event instanceof AppEvent.WebPushReceipt) {
             return "receipt";
         }
         return event instanceof AppEvent.UpstreamMessage ? "upstream" : "channel-state";
@@ -24,6 +24,14 @@ public final class AppEventJson {
 
     public static String data(AppEvent event) {
         ObjectNode node = JSON.createObjectNode();
+        if (event instanceof AppEvent.WebPushReceipt w) {
+            // docs/app-server-api.md "Receipts": the message resource and its RFC 8030 status; no device or
+            // subscription ids (RFC 8030 §8: nothing that correlates subscriptions)
+            node.put("message", w.messageResource());
+            node.put("status", w.fate().httpStatus());
+            node.put("fate", w.fate().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            return render(node, event);
+        }
         node.put("deviceId", event.deviceId());
         node.put("channelId", event.channelId());
         if (event instanceof AppEvent.MessageReceipt r) {
@@ -37,6 +45,10 @@ public final class AppEventJson {
             node.put("state", c.state().name().toLowerCase(Locale.ROOT));
             putReason(node, c.reason());
         }
+        return render(node, event);
+    }
+
+    private static String render(ObjectNode node, AppEvent event) {
         node.put("time", Instant.ofEpochMilli(event.atMillis()).toString());
         node.put("atMillis", event.atMillis());
         try {

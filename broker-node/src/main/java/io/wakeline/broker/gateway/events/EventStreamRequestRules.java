@@ -66,18 +66,39 @@ public final class EventStreamRequestRules {
         if (token.isExpiredAt(nowMillis)) {
             return unauthorized("Access token expired");
         }
-        if (head.lastEventId().size() > 1) {
-            return badRequest("More than one Last-Event-ID header");
+        Resume resume = resumeFrom(head.lastEventId(), head.after());
+        if (resume instanceof Resume.Invalid invalid) {
+            return badRequest(invalid.description());
         }
-        Optional<String> resume = head.lastEventId().isEmpty() ? head.after() : Optional.of(head.lastEventId().get(0));
+        return new Decision.Open(token.packageSid(), ((Resume.After) resume).sequenceNr());
+    }
+
+    /** Where an event stream resumes: after an event id, or (0) from the start; or why the request is invalid. */
+    public sealed interface Resume {
+        record After(long sequenceNr) implements Resume {
+        }
+
+        record Invalid(String description) implements Resume {
+        }
+    }
+
+    /**
+     * {@code Last-Event-ID} (every occurrence), else {@code ?after=}, else from the start; shared by every event
+     * stream of the gateway ({@code /events}, Web Push receipt subscriptions).
+     */
+    public static Resume resumeFrom(List<String> lastEventId, Optional<String> after) {
+        if (lastEventId.size() > 1) {
+            return new Resume.Invalid("More than one Last-Event-ID header");
+        }
+        Optional<String> resume = lastEventId.isEmpty() ? after : Optional.of(lastEventId.get(0));
         if (resume.isEmpty() || resume.get().isBlank()) {
-            return new Decision.Open(token.packageSid(), 0);
+            return new Resume.After(0);
         }
-        Optional<Long> after = sequenceNr(resume.get().trim());
-        if (after.isEmpty()) {
-            return badRequest("Last-Event-ID / after must be an event id (a non-negative integer)");
+        Optional<Long> sequenceNr = sequenceNr(resume.get().trim());
+        if (sequenceNr.isEmpty()) {
+            return new Resume.Invalid("Last-Event-ID / after must be an event id (a non-negative integer)");
         }
-        return new Decision.Open(token.packageSid(), after.get());
+        return new Resume.After(sequenceNr.get());
     }
 
     private static Optional<Long> sequenceNr(String text) {

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,8 +26,9 @@ import java.util.regex.Pattern;
  *   <li>VAPID (RFC 8292 §4.2): a restricted subscription without credentials is 401, with invalid ones or another
  *       key 403; an unrestricted one accepts no credentials but refuses invalid ones (403);</li>
  *   <li>{@code TTL} present as {@code 1*DIGIT} (§5.2), {@code Urgency} one known value (§5.3), {@code Topic} at most
- *       32 base64url characters (§5.4), {@code Push-Receipt} one of ours, {@code Content-Encoding} exactly
- *       {@code aes128gcm} when there is a payload (RFC 8291 §4), else 400;</li>
+ *       32 base64url characters (§5.4), a receipt subscription handed back ({@code Link} with
+ *       {@code rel="urn:ietf:params:push:receipt"}, §5.1, or the draft-era {@code Push-Receipt}) one of ours,
+ *       {@code Content-Encoding} exactly {@code aes128gcm} when there is a payload (RFC 8291 §4), else 400;</li>
  *   <li>declared length at most 4096 bytes, else 413 (§7.2: never for 4096 or less).</li>
  * </ol>
  * A TTL above {@code maxTtl} is shortened to it; values past 2^31 count as 2^31 (§5.2).
@@ -42,16 +44,23 @@ public final class WebPushRequestRules {
     /** RFC 8188 header: salt(16) rs(4) idlen(1) keyid(idlen). */
     private static final int AES128GCM_KEYID_OFFSET = 21;
     static final String RECEIPT_PATH_SEGMENT = "r";
+    static final String RECEIPT_RELATION = "urn:ietf:params:push:receipt";
+    /** One link-value of a {@code Link} header (RFC 8288 §3): {@code <uri>} and its parameters. */
+    private static final Pattern LINK_VALUE = Pattern.compile("<([^>]*)>((?:\\s*;\\s*[^;,]+)*)");
+    private static final Pattern REL_PARAMETER = Pattern.compile("(?i)\\brel\\s*=\\s*(?:\"([^\"]*)\"|([^\\s;,]+))");
 
     private final WebPushSubscriptionSealer subscriptions;
+    private final ReceiptSubscriptionSealer receiptSubscriptions;
     private final String origin;
     private final long maxTtlSeconds;
 
     /**
      * @param origin this service's origin ({@code https://host[:port]}): VAPID {@code aud} must name it
      */
-    public WebPushRequestRules(WebPushSubscriptionSealer subscriptions, String origin, long maxTtlSeconds) {
+    public WebPushRequestRules(WebPushSubscriptionSealer subscriptions, ReceiptSubscriptionSealer receiptSubscriptions,
+                               String origin, long maxTtlSeconds) {
         this.subscriptions = subscriptions;
+        this.receiptSubscriptions = receiptSubscriptions;
         this.origin = origin;
         this.maxTtlSeconds = Math.min(maxTtlSeconds, LARGEST_TTL);
     }
@@ -80,7 +89,7 @@ public final class WebPushRequestRules {
      * @param ttlSeconds      the TTL kept (the requested one, shortened to the maximum)
      * @param topic           empty when absent
      * @param contentEncoding {@code aes128gcm}, or empty when the request declared none
-     * @param respondAsync    {@code Prefer: respond-async}: answer 202 with a receipt link (§5.1)
+     * @param receipt         whether a receipt was asked for ({@code Prefer: respond-async}, §5.1), and where it goes
      * @param senderKey       the verified VAPID key, empty when the send carried none
      */
     public record Accepted(
@@ -89,11 +98,34 @@ public final class WebPushRequestRules {
             WebPushUrgency urgency,
             String topic,
             String contentEncoding,
-            boolean respondAsync,
+            ReceiptChoice receipt,
             byte[] senderKey) {
 
         public boolean hasSenderKey() {
             return senderKey.length > 0;
+        }
+
+        /** {@code Prefer: respond-async}: answer 202 with a receipt subscription link (§5.1). */
+        public boolean respondAsync() {
+            return !(receipt instanceof ReceiptChoice.None);
+        }
+    }
+
+    /** Where the receipt of an accepted send goes (RFC 8030 §5.1). */
+    public sealed interface ReceiptChoice {
+        /** No {@code Prefer: respond-async}: no receipt (a receipt subscription handed back is only checked). */
+        record None() implements ReceiptChoice {
+        }
+
+        /**
+         * A new receipt subscription: none was handed back, or the one handed back expired ("MAY return a new
+         * receipt subscription if it is unable to reuse the one provided").
+         */
+        record Fresh() implements ReceiptChoice {
+        }
+
+        /** The receipt subscription the sender handed back ("SHOULD return the same receipt subscription"). */
+        record Reuse(String sealed, ReceiptSubscriptionToken token) implements ReceiptChoice {
         }
     }
 
@@ -192,9 +224,22 @@ public final class WebPushRequestRules {
                 .flatMap(value -> Arrays.stream(value.split(",")))
                 .map(preference -> preference.split(";")[0].trim().toLowerCase(Locale.ROOT))
                 .anyMatch("respond-async"::equals);
-        Optional<String> receipt = head.single("push-receipt");
-        if (receipt.isPresent() && !isOurReceiptSubscription(receipt.get(), subscription)) {
-            return reject(Rejection.Kind.BAD_REQUEST, "Push-Receipt is not a receipt subscription of this push resource");
+        List<String> handedBack = receiptSubscriptionsHandedBack(head);
+        if (handedBack.size() > 1) {
+            return reject(Rejection.Kind.BAD_REQUEST, "More than one receipt subscription");
+        }
+        ReceiptChoice receipt = respondAsync ? new ReceiptChoice.Fresh() : new ReceiptChoice.None();
+        if (!handedBack.isEmpty()) {
+            Optional<String> sealedReceipts = receiptSubscriptionOf(handedBack.get(0));
+            Optional<ReceiptSubscriptionToken> token = sealedReceipts.flatMap(receiptSubscriptions::open);
+            if (token.isEmpty()) {
+                // RFC 8030 §5.1: "MUST return a 400 (Bad Request) status code for requests which contain an invalid
+                // receipt subscription"
+                return reject(Rejection.Kind.BAD_REQUEST, "Not a receipt subscription of this service");
+            }
+            if (respondAsync && !token.get().isExpiredAt(nowMillis)) {
+                receipt = new ReceiptChoice.Reuse(sealedReceipts.get(), token.get());
+            }
         }
 
         if (head.repeated("content-encoding")) {
@@ -214,7 +259,7 @@ public final class WebPushRequestRules {
             }
         }
         return new Decision.Send(new Accepted(subscription, ttl, urgency, topic.orElse(""), encoding.orElse(""),
-                respondAsync, senderKey));
+                receipt, senderKey));
     }
 
     /** The rules on the body actually read. */
@@ -238,19 +283,45 @@ public final class WebPushRequestRules {
         return Optional.empty();
     }
 
-    /** {@code <origin>/wp/r/<sealed subscription of the same subscription>}. */
-    private boolean isOurReceiptSubscription(String uri, WebPushSubscriptionToken subscription) {
-        try {
-            String path = new URI(uri).getRawPath();
-            String prefix = "/" + WebPushEndpoints.PUSH_PATH_SEGMENT + "/" + RECEIPT_PATH_SEGMENT + "/";
-            if (path == null || !path.startsWith(prefix) || !Vapid.sameOrigin(originOf(uri), origin)) {
-                return false;
+    /**
+     * The receipt subscription URIs the request hands back: every {@code Link} link-value with relation
+     * {@code urn:ietf:params:push:receipt} (RFC 8030 §5.1), and {@code Push-Receipt} (the header of the drafts
+     * before it, still sent by some libraries). The same URI given both ways counts once.
+     */
+    private static List<String> receiptSubscriptionsHandedBack(Head head) {
+        java.util.LinkedHashSet<String> uris = new java.util.LinkedHashSet<>();
+        for (String value : head.headers().getOrDefault("link", List.of())) {
+            Matcher link = LINK_VALUE.matcher(value);
+            while (link.find()) {
+                Matcher rel = REL_PARAMETER.matcher(link.group(2));
+                while (rel.find()) {
+                    String relations = rel.group(1) != null ? rel.group(1) : rel.group(2);
+                    if (Arrays.asList(relations.trim().toLowerCase(Locale.ROOT).split("\\s+")).contains(RECEIPT_RELATION)) {
+                        uris.add(link.group(1).trim());
+                    }
+                }
             }
-            return subscriptions.open(path.substring(prefix.length()))
-                    .map(token -> token.subscriptionId().equals(subscription.subscriptionId()))
-                    .orElse(false);
+        }
+        for (String value : head.headers().getOrDefault("push-receipt", List.of())) {
+            uris.add(value.trim());
+        }
+        return List.copyOf(uris);
+    }
+
+    /** The sealed token of {@code <origin>/wp/r/<sealed>} (or of its path alone, resolved against our origin). */
+    private Optional<String> receiptSubscriptionOf(String uri) {
+        try {
+            URI parsed = new URI(uri);
+            String path = parsed.getRawPath();
+            String prefix = "/" + WebPushEndpoints.PUSH_PATH_SEGMENT + "/" + RECEIPT_PATH_SEGMENT + "/";
+            if (path == null || !path.startsWith(prefix) || parsed.getRawQuery() != null
+                    || (parsed.isAbsolute() && !Vapid.sameOrigin(originOf(uri), origin))) {
+                return Optional.empty();
+            }
+            String sealed = path.substring(prefix.length());
+            return sealed.isEmpty() || sealed.contains("/") ? Optional.empty() : Optional.of(sealed);
         } catch (URISyntaxException e) {
-            return false;
+            return Optional.empty();
         }
     }
 

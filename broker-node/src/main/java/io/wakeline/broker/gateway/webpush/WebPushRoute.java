@@ -1,5 +1,6 @@
 package io.wakeline.broker.gateway.webpush;
 
+import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.completeWithFuture;
 import static akka.http.javadsl.server.Directives.extractRequest;
 import static akka.http.javadsl.server.Directives.extractUnmatchedPath;
@@ -20,6 +21,8 @@ import akka.http.javadsl.server.Route;
 import akka.stream.Materializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wakeline.broker.app.events.AppEvent;
+import io.wakeline.broker.app.events.AppEventsSettings;
 import io.wakeline.broker.channel.WebPushSubscriptionToken;
 import io.wakeline.broker.device.DeviceDirectory;
 import io.wakeline.broker.device.DeviceEntity;
@@ -29,6 +32,9 @@ import io.wakeline.broker.gateway.app.AppGatewaySettings;
 import io.wakeline.broker.gateway.app.BoundedDelivery;
 import io.wakeline.broker.gateway.app.BoundedEntity;
 import io.wakeline.broker.gateway.app.MessageIds;
+import io.wakeline.broker.gateway.events.EventLogStream;
+import io.wakeline.broker.gateway.events.EventStreamRequestRules;
+import io.wakeline.broker.gateway.events.StreamSlots;
 import io.wakeline.broker.gateway.ratelimit.InFlightLimit;
 import io.wakeline.broker.gateway.ratelimit.KeyedRateLimiter;
 import io.wakeline.broker.gateway.ratelimit.TokenBucket;
@@ -40,11 +46,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +64,9 @@ import org.slf4j.LoggerFactory;
  *       {@code Link: <…/wp/r/<subscription>>; rel="urn:ietf:params:push:receipt"} (§5.1);</li>
  *   <li>{@code GET|DELETE /wp/m/<message>}: the message resource: 200 / 204 while the message is stored and
  *       undelivered, 404 once delivered, expired, replaced or deleted;</li>
- *   <li>{@code /wp/r/<subscription>}: the receipt subscription: 501, receipts are not delivered yet.</li>
+ *   <li>{@code GET /wp/r/<receipt subscription>}: the push receipts (RFC 8030 §6.3) as a resumable
+ *       {@code text/event-stream} instead of HTTP/2 server push, which Akka HTTP cannot send (akka/akka-http#1051;
+ *       docs/app-server-api.md "Receipts").</li>
  * </ul>
  * Errors carry a small JSON body {@code {"code":…,"error":…,"message":…}}.
  */
@@ -66,7 +75,7 @@ public final class WebPushRoute {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String MESSAGE_PATH_SEGMENT = "m";
     private static final Set<String> READ_HEADERS = Set.of("authorization", "crypto-key", "ttl", "urgency", "topic",
-            "prefer", "push-receipt", "content-encoding");
+            "prefer", "push-receipt", "link", "content-encoding");
 
     private final Materializer materializer;
     private final WebPushRequestRules rules;
@@ -77,10 +86,15 @@ public final class WebPushRoute {
     private final InFlightLimit inFlight;
     private final KeyedRateLimiter senderLimiter;
     private final MessageResourceSealer messages;
+    private final ReceiptSubscriptionSealer receiptSubscriptions;
+    private final EventLogStream receiptStreams;
+    private final StreamSlots receiptStreamSlots;
+    private final AppEventsSettings events;
     private final String base;
 
     public WebPushRoute(ActorSystem<?> system, WebPushRequestRules rules, DeviceDirectory devices, MessageIds messageIds,
-                        AppGatewaySettings settings, Clock clock, InFlightLimit inFlight, MessageResourceSealer messages) {
+                        AppGatewaySettings settings, Clock clock, InFlightLimit inFlight, MessageResourceSealer messages,
+                        ReceiptSubscriptionSealer receiptSubscriptions, AppEventsSettings events) {
         this.materializer = Materializer.matFromSystem(system);
         this.rules = rules;
         this.devices = devices;
@@ -91,6 +105,10 @@ public final class WebPushRoute {
         this.senderLimiter = KeyedRateLimiter.systemClock(settings.limits().webPushSender(),
                 settings.limits().maxTrackedKeys());
         this.messages = messages;
+        this.receiptSubscriptions = receiptSubscriptions;
+        this.events = events;
+        this.receiptStreams = new EventLogStream(system, events);
+        this.receiptStreamSlots = new StreamSlots(events.maxStreamsPerApp());
         this.base = settings.publicBaseUrl() + "/" + WebPushEndpoints.PUSH_PATH_SEGMENT + "/";
     }
 
@@ -107,8 +125,7 @@ public final class WebPushRoute {
                 return extractRequest(request -> completeWithFuture(handleMessage(request, segments[1])));
             }
             if (segments.length == 2 && segments[0].equals(WebPushRequestRules.RECEIPT_PATH_SEGMENT)) {
-                return extractRequest(request -> completeWithFuture(CompletableFuture.completedFuture(
-                        handleReceipts(segments[1]))));
+                return extractRequest(request -> complete(handleReceipts(request, segments[1])));
             }
             return extractRequest(request -> completeWithFuture(CompletableFuture.completedFuture(
                     error(404, "Not a push resource of this service"))));
@@ -176,13 +193,20 @@ public final class WebPushRoute {
     private CompletableFuture<HttpResponse> deliver(WebPushRequestRules.Accepted accepted, byte[] payload,
                                                     String sealedSubscription, String msgId, long now) {
         WebPushSubscriptionToken subscription = accepted.subscription();
+        long expiresAt = now + accepted.ttlSeconds() * 1000;
+        String location = base + MESSAGE_PATH_SEGMENT + "/" + messages.seal(new MessageResourceToken(
+                subscription.deviceId(), subscription.subscriptionId(), msgId, expiresAt));
+        Optional<String> sealedReceipts = receiptSubscriptionFor(accepted.receipt(), now);
+        WebPushMessage.ReceiptRequest receipt = sealedReceipts
+                .map(sealed -> new WebPushMessage.ReceiptRequest(receiptSubscriptionIdOf(accepted.receipt(), sealed), location))
+                .orElse(WebPushMessage.ReceiptRequest.NONE);
         WebPushMessage message = new WebPushMessage(subscription.deviceId(), subscription.appId(),
                 subscription.subscriptionId(), payload, accepted.contentEncoding(), accepted.ttlSeconds(),
-                accepted.urgency(), accepted.topic(), accepted.respondAsync(), msgId, now);
+                accepted.urgency(), accepted.topic(), receipt, msgId, now);
         return BoundedDelivery.deliver(devices, message, settings.askTimeout())
                 .handle((o, failure) -> {
                     if (failure == null && o != null) {
-                        return accepted(o, message, accepted, sealedSubscription);
+                        return accepted(o, location, sealedReceipts, accepted);
                     }
                     Throwable cause = failure == null ? null : BoundedEntity.unwrap(failure);
                     if (cause instanceof TimeoutException) {
@@ -194,21 +218,43 @@ public final class WebPushRoute {
                 });
     }
 
-    private HttpResponse accepted(PushOutcome outcome, WebPushMessage message, WebPushRequestRules.Accepted accepted,
-                                  String sealedSubscription) {
+    private HttpResponse accepted(PushOutcome outcome, String location, Optional<String> sealedReceipts,
+                                  WebPushRequestRules.Accepted accepted) {
         if (outcome instanceof PushOutcome.TargetUnknown || outcome instanceof PushOutcome.TargetClosed) {
             return error(settings.webPush().goneStatus(), "Subscription no longer exists");
         }
-        String location = base + MESSAGE_PATH_SEGMENT + "/" + messages.seal(new MessageResourceToken(
-                message.deviceId(), message.subscriptionId(), message.messageId(), message.expiresAtMillis()));
         List<HttpHeader> headers = new ArrayList<>(4);
         headers.add(RawHeader.create("Location", location));
         headers.add(RawHeader.create("TTL", String.valueOf(accepted.ttlSeconds())));
-        if (accepted.respondAsync()) {
-            headers.add(RawHeader.create("Link", "<" + base + WebPushRequestRules.RECEIPT_PATH_SEGMENT + "/"
-                    + sealedSubscription + ">; rel=\"urn:ietf:params:push:receipt\""));
+        sealedReceipts.ifPresent(sealed -> headers.add(RawHeader.create("Link", "<" + receiptSubscriptionUri(sealed)
+                + ">; rel=\"" + WebPushRequestRules.RECEIPT_RELATION + "\"")));
+        return HttpResponse.create().withStatus(sealedReceipts.isPresent() ? 202 : 201).addHeaders(headers);
+    }
+
+    /**
+     * The sealed receipt subscription of a send that asked for a receipt (RFC 8030 §5.1): the one handed back, or a
+     * new one, with a fresh id (its own event log) and {@code receipt-subscription-lifetime}.
+     */
+    private Optional<String> receiptSubscriptionFor(WebPushRequestRules.ReceiptChoice choice, long now) {
+        if (choice instanceof WebPushRequestRules.ReceiptChoice.Reuse reuse) {
+            return Optional.of(reuse.sealed());
         }
-        return HttpResponse.create().withStatus(accepted.respondAsync() ? 202 : 201).addHeaders(headers);
+        if (choice instanceof WebPushRequestRules.ReceiptChoice.Fresh) {
+            return Optional.of(receiptSubscriptions.seal(new ReceiptSubscriptionToken(UUID.randomUUID().toString(),
+                    now + settings.webPush().receiptSubscriptionLifetime().toMillis())));
+        }
+        return Optional.empty();
+    }
+
+    private String receiptSubscriptionIdOf(WebPushRequestRules.ReceiptChoice choice, String sealed) {
+        if (choice instanceof WebPushRequestRules.ReceiptChoice.Reuse reuse) {
+            return reuse.token().receiptSubscriptionId();
+        }
+        return receiptSubscriptions.open(sealed).orElseThrow().receiptSubscriptionId();
+    }
+
+    private String receiptSubscriptionUri(String sealed) {
+        return base + WebPushRequestRules.RECEIPT_PATH_SEGMENT + "/" + sealed;
     }
 
     // ---- message resource ---------------------------------------------------------------------------
@@ -259,13 +305,39 @@ public final class WebPushRoute {
 
     // ---- receipt subscription -----------------------------------------------------------------------
 
-    private HttpResponse handleReceipts(String sealedSubscription) {
-        if (rules.checkHead(new WebPushRequestRules.Head("POST", sealedSubscription, Map.of(), OptionalLong.empty()),
-                clock.millis()) instanceof Decision.Rejected rejected
-                && (rejected.rejection().kind() == Rejection.Kind.NOT_FOUND)) {
-            return error(404, "Not a receipt subscription of this service");
+    /**
+     * {@code GET} on a receipt subscription (RFC 8030 §6.3): its push receipts as Server-Sent Events, resumable with
+     * {@code Last-Event-ID}. The URL is the capability (RFC 8030 §8): no other credentials. Not ours, altered, or
+     * expired: 404 (§7.3).
+     */
+    HttpResponse handleReceipts(HttpRequest request, String sealed) {
+        if (!request.method().equals(HttpMethods.GET)) {
+            return error(405, "Only GET is supported on a receipt subscription")
+                    .addHeader(Allow.create(HttpMethods.GET));
         }
-        return error(501, "Delivery receipts are not implemented yet: a 202 answer promises none");
+        Optional<ReceiptSubscriptionToken> token = receiptSubscriptions.open(sealed);
+        if (token.isEmpty() || token.get().isExpiredAt(clock.millis())) {
+            return error(404, "Not a receipt subscription of this service (or expired)");
+        }
+        List<String> lastEventId = new ArrayList<>(1);
+        for (HttpHeader header : request.getHeaders()) {
+            if (header.is("last-event-id")) {
+                lastEventId.add(header.value());
+            }
+        }
+        EventStreamRequestRules.Resume resume = EventStreamRequestRules.resumeFrom(lastEventId,
+                request.getUri().query().get("after"));
+        if (resume instanceof EventStreamRequestRules.Resume.Invalid invalid) {
+            return error(400, invalid.description());
+        }
+        String logId = AppEvent.WebPushReceipt.logOf(token.get().receiptSubscriptionId());
+        if (!receiptStreamSlots.tryAcquire(logId)) {
+            return error(429, "At most " + events.maxStreamsPerApp() + " streams per receipt subscription")
+                    .addHeader(RetryAfter.create(Math.max(1L, events.heartbeat().toSeconds())));
+        }
+        long after = ((EventStreamRequestRules.Resume.After) resume).sequenceNr();
+        log.debug("Receipt stream opened receiptSubscription={} after={}", token.get().receiptSubscriptionId(), after);
+        return receiptStreams.response(logId, after, () -> receiptStreamSlots.release(logId));
     }
 
     // ---- answers ------------------------------------------------------------------------------------

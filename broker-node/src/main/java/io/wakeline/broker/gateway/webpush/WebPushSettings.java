@@ -11,8 +11,10 @@ import java.time.Duration;
  *                   or 404 (RFC 8030 §7.3) — wns-spec 9.10
  * @param maxTtl     longest time to live kept; a longer request is shortened and the answer's {@code TTL} says so
  *                   (RFC 8030 §5.2)
+ * @param receiptSubscriptionLifetime how long a receipt subscription issued with a 202 stays valid (RFC 8030 §5.1,
+ *                   §7.3)
  */
-public record WebPushSettings(int goneStatus, Duration maxTtl) {
+public record WebPushSettings(int goneStatus, Duration maxTtl, Duration receiptSubscriptionLifetime) {
 
     public static final String PATH = "wakeline.app-gateway.web-push";
 
@@ -23,6 +25,7 @@ public record WebPushSettings(int goneStatus, Duration maxTtl) {
     }
 
     public static WebPushSettings fromConfig(Config webPush) {
-        return new WebPushSettings(webPush.getInt("gone-status"), webPush.getDuration("max-ttl"));
+        return new WebPushSettings(webPush.getInt("gone-status"), webPush.getDuration("max-ttl"),
+                webPush.getDuration("receipt-subscription-lifetime"));
     }
 }

@@ -33,7 +33,16 @@ final class PushFixtures {
     static WebPushMessage webPush(String subscription, String body, long ttlSeconds, WebPushUrgency urgency, String topic,
                                   long acceptedAt) {
         return new WebPushMessage("dev-1", APP, subscription, body.getBytes(StandardCharsets.UTF_8), "aes128gcm",
-                ttlSeconds, urgency, topic, false, "W" + IDS.incrementAndGet(), acceptedAt);
+                ttlSeconds, urgency, topic, WebPushMessage.ReceiptRequest.NONE, "W" + IDS.incrementAndGet(), acceptedAt);
+    }
+
+    /** The same, with a receipt asked for: it goes to receipt subscription {@code receipts}. */
+    static WebPushMessage webPushWithReceipt(String subscription, String body, long ttlSeconds, String topic,
+                                             String receipts, long acceptedAt) {
+        String id = "W" + IDS.incrementAndGet();
+        return new WebPushMessage("dev-1", APP, subscription, body.getBytes(StandardCharsets.UTF_8), "aes128gcm",
+                ttlSeconds, WebPushUrgency.NORMAL, topic,
+                new WebPushMessage.ReceiptRequest(receipts, "https://push.example/wp/m/" + id), id, acceptedAt);
     }
 
     static String body(Push push) {

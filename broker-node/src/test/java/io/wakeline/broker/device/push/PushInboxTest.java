@@ -174,7 +174,8 @@ class PushInboxTest {
     @Test
     void theStoreIsBoundedPerSubscriptionAndPerDevice() {
         PushInbox small = new PushInbox(new PushDeliverySettings(OfflineCachePolicy.Windows8, TileQueue.Off,
-                java.time.Duration.ofDays(3), java.time.Duration.ofMinutes(5), 3, 2, java.time.Duration.ofDays(30)));
+                java.time.Duration.ofDays(3), java.time.Duration.ofMinutes(5), 3, 2, java.time.Duration.ofDays(30),
+                java.time.Duration.ofSeconds(30)));
         small.offer(webPush("s1", "a", 600, WebPushUrgency.NORMAL, "", NOW), PushInbox.Link.Down, SCREEN_ON, NOW);
         small.offer(webPush("s1", "b", 600, WebPushUrgency.NORMAL, "", NOW + 1), PushInbox.Link.Down, SCREEN_ON, NOW);
         small.offer(webPush("s1", "c", 600, WebPushUrgency.NORMAL, "", NOW + 2), PushInbox.Link.Down, SCREEN_ON, NOW);

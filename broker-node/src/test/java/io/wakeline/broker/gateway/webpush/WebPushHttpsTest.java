@@ -2,6 +2,8 @@ package io.wakeline.broker.gateway.webpush;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -115,18 +117,70 @@ class WebPushHttpsTest {
     }
 
     @Test
-    void respondAsyncIs202WithAReceiptLinkWhoseResourceSaysItIsNotImplemented() throws Exception {
+    void respondAsyncIs202WithANewReceiptSubscriptionThatTheMessageCarries() throws Exception {
         HttpResponse<String> response = send(post(gateway.webPushEndpoint("delivered"), payload(10)).header("Prefer", "respond-async"));
         assertEquals(202, response.statusCode());
+        String receipts = receiptLink(response);
+        assertTrue(receipts.startsWith(gateway.base + "/wp/r/"), receipts);
+        WebPushMessage message = (WebPushMessage) devices.lastByTarget.get("delivered");
+        assertTrue(message.receiptRequested());
+        assertEquals(header(response, "Location"), message.receipt().messageResource(), "the receipt names the message resource");
+
+        HttpResponse<String> again = send(post(gateway.webPushEndpoint("delivered"), payload(10)).header("Prefer", "respond-async"));
+        assertNotEquals(receipts, receiptLink(again), "without one handed back, each send gets a receipt subscription of its own");
+        assertNotEquals(message.receipt().receiptSubscriptionId(),
+                ((WebPushMessage) devices.lastByTarget.get("delivered")).receipt().receiptSubscriptionId());
+    }
+
+    @Test
+    void aReceiptSubscriptionHandedBackIsReusedEvenForAnotherSubscription() throws Exception {
+        String receipts = receiptLink(send(post(gateway.webPushEndpoint("delivered"), payload(10)).header("Prefer", "respond-async")));
+        String id = ((WebPushMessage) devices.lastByTarget.get("delivered")).receipt().receiptSubscriptionId();
+        // RFC 8030 §5.1: handed back as a Link with the receipt relation ...
+        HttpResponse<String> viaLink = send(post(gateway.webPushEndpoint("stored"), payload(10)).header("Prefer", "respond-async")
+                .header("Link", "<" + receipts + ">; rel=\"urn:ietf:params:push:receipt\""));
+        assertEquals(202, viaLink.statusCode());
+        assertEquals(receipts, receiptLink(viaLink));
+        assertEquals(id, ((WebPushMessage) devices.lastByTarget.get("stored")).receipt().receiptSubscriptionId());
+        // ... or in the drafts' Push-Receipt header
+        HttpResponse<String> viaHeader = send(post(gateway.webPushEndpoint("delivered"), payload(10)).header("Prefer", "respond-async")
+                .header("Push-Receipt", receipts));
+        assertEquals(receipts, receiptLink(viaHeader));
+        assertEquals(id, ((WebPushMessage) devices.lastByTarget.get("delivered")).receipt().receiptSubscriptionId());
+    }
+
+    @Test
+    void anInvalidReceiptSubscriptionIs400() throws Exception {
+        String push = gateway.webPushEndpoint("invalid-receipts");
+        assertError(400, send(post(push, payload(10)).header("Prefer", "respond-async")
+                .header("Link", "<" + gateway.base + "/wp/r/forged>; rel=\"urn:ietf:params:push:receipt\"")));
+        assertError(400, send(post(push, payload(10)).header("Push-Receipt", gateway.base + "/wp/r/forged")));
+        // a push resource is not a receipt subscription, whatever path it is put under
+        assertError(400, send(post(push, payload(10)).header("Prefer", "respond-async")
+                .header("Push-Receipt", gateway.base + "/wp/r/" + push.substring(push.lastIndexOf('/') + 1))));
+        assertError(400, send(post(push, payload(10)).header("Prefer", "respond-async")
+                .header("Push-Receipt", "https://elsewhere.example/wp/r/x")));
+        assertFalse(devices.lastByTarget.containsKey("invalid-receipts"), "nothing was delivered");
+    }
+
+    @Test
+    void aReceiptSubscriptionIsReadWithGetOnlyAndAnythingNotOursIs404() throws Exception {
+        String receipts = receiptLink(send(post(gateway.webPushEndpoint("delivered"), payload(10)).header("Prefer", "respond-async")));
+        HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create(receipts)).POST(HttpRequest.BodyPublishers.noBody()));
+        assertError(405, post);
+        assertEquals("GET", header(post, "Allow"));
+        String push = gateway.webPushEndpoint("delivered");
+        assertError(404, send(HttpRequest.newBuilder(URI.create(gateway.base + "/wp/r/forged")).GET()));
+        assertError(404, send(HttpRequest.newBuilder(URI.create(gateway.base + "/wp/r/" + push.substring(push.lastIndexOf('/') + 1))).GET()));
+        String tampered = receipts.substring(0, receipts.length() - 2) + (receipts.endsWith("AA") ? "BB" : "AA");
+        assertError(404, send(HttpRequest.newBuilder(URI.create(tampered)).GET()));
+    }
+
+    private static String receiptLink(HttpResponse<String> response) {
+        assertEquals(202, response.statusCode(), response.body());
         String link = header(response, "Link");
-        assertTrue(link.endsWith(">; rel=\"urn:ietf:params:push:receipt\""), link);
-        String receipts = link.substring(1, link.indexOf('>'));
-        assertTrue(receipts.startsWith(gateway.base + "/wp/r/"));
-        assertError(501, send(HttpRequest.newBuilder(URI.create(receipts)).GET()));
-        // the receipt subscription may be handed back on later sends
-        assertEquals(202, send(post(gateway.webPushEndpoint("delivered"), payload(10)).header("Prefer", "respond-async")
-                .header("Push-Receipt", receipts)).statusCode());
-        assertError(400, send(post(gateway.webPushEndpoint("delivered"), payload(10)).header("Push-Receipt", gateway.base + "/wp/r/forged")));
+        assertTrue(link.startsWith("<") && link.endsWith(">; rel=\"urn:ietf:params:push:receipt\""), link);
+        return link.substring(1, link.indexOf('>'));
     }
 
     @Test

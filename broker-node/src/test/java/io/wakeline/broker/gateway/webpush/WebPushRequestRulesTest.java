@@ -24,7 +24,10 @@ class WebPushRequestRulesTest {
     private static final long MAX_TTL = 28L * 24 * 3600;
 
     private final WebPushSubscriptionSealer sealer = new WebPushSubscriptionSealer(key());
-    private final WebPushRequestRules rules = new WebPushRequestRules(sealer, ORIGIN, MAX_TTL);
+    private final ReceiptSubscriptionSealer receiptSealer = new ReceiptSubscriptionSealer(key());
+    private final WebPushRequestRules rules = new WebPushRequestRules(sealer, receiptSealer, ORIGIN, MAX_TTL);
+    private final String receipts = receiptSealer.seal(new ReceiptSubscriptionToken("r-1", NOW + 60_000));
+    private final String expiredReceipts = receiptSealer.seal(new ReceiptSubscriptionToken("r-0", NOW));
     private final VapidKeys server = VapidKeys.generate();
     private final String open = sealer.seal(new WebPushSubscriptionToken("dev-1", "app", "sub-1", NOW + 60_000, new byte[0]));
     private final String restricted = sealer.seal(new WebPushSubscriptionToken("dev-1", "app", "sub-2", NOW + 60_000,
@@ -139,12 +142,48 @@ class WebPushRequestRulesTest {
     }
 
     @Test
-    void aPushReceiptMustBeOneOfOurs() {
-        String ours = ORIGIN + "/wp/r/" + open;
-        assertTrue(accepted(new Request().header("push-receipt", ours).check()).subscription() != null);
-        assertRejected(Kind.BAD_REQUEST, new Request().header("push-receipt", "https://other.example/wp/r/" + open).check());
-        assertRejected(Kind.BAD_REQUEST, new Request().header("push-receipt", ORIGIN + "/wp/r/" + restricted).check());
+    void respondAsyncWithoutAReceiptSubscriptionGetsAFreshOne() {
+        assertInstanceOf(WebPushRequestRules.ReceiptChoice.Fresh.class,
+                accepted(new Request().header("prefer", "respond-async").check()).receipt());
+        assertInstanceOf(WebPushRequestRules.ReceiptChoice.None.class, accepted(new Request().check()).receipt());
+    }
+
+    @Test
+    void aReceiptSubscriptionHandedBackAsALinkOrPushReceiptIsReused() {
+        String ours = ORIGIN + "/wp/r/" + receipts;
+        for (Request request : List.of(
+                new Request().header("link", "<" + ours + ">; rel=\"urn:ietf:params:push:receipt\""),
+                new Request().header("link", "</wp/r/" + receipts + ">;rel=urn:ietf:params:push:receipt"),
+                new Request().header("link", "<https://x.example/a>; rel=\"next\", <" + ours + ">; rel=\"urn:ietf:params:push:receipt\""),
+                new Request().header("push-receipt", ours),
+                new Request().header("push-receipt", ours).header("link", "<" + ours + ">; rel=\"urn:ietf:params:push:receipt\""))) {
+            var reuse = assertInstanceOf(WebPushRequestRules.ReceiptChoice.Reuse.class,
+                    accepted(request.header("prefer", "respond-async").check()).receipt());
+            assertEquals("r-1", reuse.token().receiptSubscriptionId());
+            assertEquals(receipts, reuse.sealed());
+        }
+        // other relations are not receipt subscriptions
+        assertInstanceOf(WebPushRequestRules.ReceiptChoice.Fresh.class, accepted(new Request().header("prefer", "respond-async")
+                .header("link", "<https://x.example/wp/r/zzz>; rel=\"next\"").check()).receipt());
+    }
+
+    @Test
+    void anExpiredReceiptSubscriptionHandedBackIsReplacedByAFreshOne() {
+        assertInstanceOf(WebPushRequestRules.ReceiptChoice.Fresh.class, accepted(new Request().header("prefer", "respond-async")
+                .header("push-receipt", ORIGIN + "/wp/r/" + expiredReceipts).check()).receipt());
+    }
+
+    @Test
+    void anInvalidReceiptSubscriptionIsABadRequest() {
+        assertRejected(Kind.BAD_REQUEST, new Request().header("push-receipt", "https://other.example/wp/r/" + receipts).check());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("push-receipt", ORIGIN + "/wp/r/" + open).check());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("push-receipt", ORIGIN + "/wp/m/" + receipts).check());
         assertRejected(Kind.BAD_REQUEST, new Request().header("push-receipt", "not a uri").check());
+        assertRejected(Kind.BAD_REQUEST, new Request().header("prefer", "respond-async")
+                .header("link", "<" + ORIGIN + "/wp/r/forged>; rel=\"urn:ietf:params:push:receipt\"").check());
+        String other = receiptSealer.seal(new ReceiptSubscriptionToken("r-2", NOW + 60_000));
+        assertRejected(Kind.BAD_REQUEST, new Request().header("push-receipt", ORIGIN + "/wp/r/" + receipts)
+                .header("link", "<" + ORIGIN + "/wp/r/" + other + ">; rel=\"urn:ietf:params:push:receipt\"").check());
     }
 
     @Test
