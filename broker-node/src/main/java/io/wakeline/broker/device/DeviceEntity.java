@@ -979,15 +979,14 @@ public final class DeviceEntity
 
     private ReplyEffect<Event, State> offer(DeliverPush command, Push push) {
         long now = System.currentTimeMillis();
-        if (push instanceof WebPushMessage message) {
-            webPushReceipts.accepted(message);
-        }
+        List<WebPushReceipts.Receipt> givenUp = push instanceof WebPushMessage message
+                ? webPushReceipts.accepted(message, now) : List.of();
         PushInbox.Offer offer = inbox.offer(push, link == null ? PushInbox.Link.Down : PushInbox.Link.Up, power, now);
         offer.sendNow().ifPresent(this::sendToLink);
         armBatchTimer(now);
         if (push instanceof WebPushMessage message) {
-            List<WebPushReceipts.Receipt> receipts = new java.util.ArrayList<>(
-                    webPushReceipts.displaced(message, offer.displaced(), now));
+            List<WebPushReceipts.Receipt> receipts = new java.util.ArrayList<>(givenUp);
+            receipts.addAll(webPushReceipts.displaced(message, offer.displaced(), now));
             if (offer.outcome() instanceof PushOutcome.Dropped) {
                 receipts.addAll(webPushReceipts.notDelivered(message, now));
             }

@@ -33,6 +33,9 @@ import java.util.function.Predicate;
  * Messages whose sender did not ask for a receipt are never tracked and never produce one.
  */
 public final class WebPushReceipts {
+    /** Messages awaiting a receipt per device, stored or sent and unacknowledged. */
+    public static final int MAX_TRACKED = 1_000;
+
     private final String deviceId;
     private final long ackWaitMillis;
     /** By {@link #key}: arrival order. */
@@ -61,11 +64,21 @@ public final class WebPushReceipts {
         }
     }
 
-    /** A message was accepted for the device: tracked if its sender asked for a receipt. */
-    public void accepted(WebPushMessage message) {
-        if (message.receiptRequested()) {
-            tracked.putIfAbsent(key(message.subscriptionId(), message.messageId()), new Tracked(message));
+    /**
+     * A message was accepted for the device: tracked if its sender asked for a receipt. A device tracks at most
+     * {@link #MAX_TRACKED} messages: beyond that the oldest is given up with a 410 "not delivered" receipt (returned),
+     * so a device that never acknowledges cannot make its entity grow without bound.
+     */
+    public List<Receipt> accepted(WebPushMessage message, long nowMillis) {
+        if (!message.receiptRequested()) {
+            return List.of();
         }
+        tracked.putIfAbsent(key(message.subscriptionId(), message.messageId()), new Tracked(message));
+        if (tracked.size() <= MAX_TRACKED) {
+            return List.of();
+        }
+        String oldest = tracked.keySet().iterator().next();
+        return finish(oldest, WebPushReceiptFate.NOT_DELIVERED, nowMillis);
     }
 
     /** The message went out on the device's link; it now waits for the device's acknowledgement. */

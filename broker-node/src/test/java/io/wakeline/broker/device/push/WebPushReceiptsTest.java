@@ -26,7 +26,7 @@ class WebPushReceiptsTest {
     @Test
     void anAcknowledgedMessageGetsOne204ReceiptNamingItsMessageResource() {
         WebPushMessage m = webPushWithReceipt("sub-1", "a", 60, "", "receipts-1", T0);
-        receipts.accepted(m);
+        receipts.accepted(m, T0);
         receipts.sent(m, T0 + 5);
 
         List<WebPushReceipts.Receipt> out = receipts.acknowledged("sub-1", m.messageId(), T0 + 50);
@@ -44,9 +44,29 @@ class WebPushReceiptsTest {
     }
 
     @Test
+    void aDeviceThatNeverAcknowledgesCostsAtMostMaxTrackedMessagesTheOldestGivenUpWith410() {
+        WebPushMessage first = webPushWithReceipt("sub-1", "a", 3_600, "", "r", T0);
+        assertEquals(List.of(), receipts.accepted(first, T0));
+        receipts.sent(first, T0);
+        for (int i = 1; i < WebPushReceipts.MAX_TRACKED; i++) {
+            WebPushMessage m = webPushWithReceipt("sub-1", "a", 3_600, "", "r", T0 + i);
+            assertEquals(List.of(), receipts.accepted(m, T0 + i));
+            receipts.sent(m, T0 + i);
+        }
+
+        WebPushMessage overflow = webPushWithReceipt("sub-1", "a", 3_600, "", "r", T0 + 5_000);
+        List<WebPushReceipts.Receipt> out = receipts.accepted(overflow, T0 + 5_000);
+
+        assertEquals(List.of(WebPushReceiptFate.NOT_DELIVERED), fates(out));
+        assertEquals(first.messageId(), out.get(0).event().messageId());
+        assertEquals(410, out.get(0).event().fate().httpStatus());
+        assertEquals(WebPushReceipts.MAX_TRACKED, receipts.size());
+    }
+
+    @Test
     void aMessageWithoutAReceiptRequestIsNeverTracked() {
         WebPushMessage m = webPush("sub-1", "a", 60, WebPushUrgency.NORMAL, "", T0);
-        receipts.accepted(m);
+        receipts.accepted(m, T0);
         receipts.sent(m, T0);
         assertEquals(List.of(), receipts.acknowledged("sub-1", m.messageId(), T0 + 1));
         assertEquals(List.of(), receipts.expire(T0 + 3_600_000));
@@ -57,7 +77,7 @@ class WebPushReceiptsTest {
     @Test
     void aStoredMessageWhoseTtlEndsGets410AtItsTtl() {
         WebPushMessage m = webPushWithReceipt("sub-1", "a", 2, "", "r", T0);
-        receipts.accepted(m);
+        receipts.accepted(m, T0);
         assertEquals(Optional.of(T0 + 2000), receipts.nextDeadline());
         assertEquals(List.of(), receipts.expire(T0 + 1999));
         List<WebPushReceipts.Receipt> out = receipts.expire(T0 + 2000);
@@ -69,7 +89,7 @@ class WebPushReceiptsTest {
     @Test
     void aSentMessageWaitsForItsAckAtLeastTheAckWaitEvenWithTtlZero() {
         WebPushMessage m = webPushWithReceipt("sub-1", "a", 0, "", "r", T0);
-        receipts.accepted(m);
+        receipts.accepted(m, T0);
         receipts.sent(m, T0);
         assertEquals(Optional.of(T0 + 10_000), receipts.nextDeadline());
         assertEquals(List.of(), receipts.expire(T0 + 9_999));
@@ -79,7 +99,7 @@ class WebPushReceiptsTest {
     @Test
     void aSentMessageNeverAcknowledgedGets410AndIsResentOnlyWithinItsTtl() {
         WebPushMessage m = webPushWithReceipt("sub-1", "a", 60, "", "r", T0);
-        receipts.accepted(m);
+        receipts.accepted(m, T0);
         assertEquals(List.of(), receipts.unacknowledged(T0), "stored messages are the inbox's to send");
         receipts.sent(m, T0);
         assertEquals(List.of(m), receipts.unacknowledged(T0 + 59_999));
@@ -90,7 +110,7 @@ class WebPushReceiptsTest {
     @Test
     void deletedByTheSenderGets410() {
         WebPushMessage m = webPushWithReceipt("sub-1", "a", 60, "", "r", T0);
-        receipts.accepted(m);
+        receipts.accepted(m, T0);
         assertEquals(List.of(WebPushReceiptFate.DELETED), fates(receipts.deleted("sub-1", m.messageId(), T0 + 1)));
         assertEquals(List.of(), receipts.expire(T0 + 60_000));
     }
@@ -100,9 +120,9 @@ class WebPushReceiptsTest {
         WebPushMessage replaced = webPushWithReceipt("sub-1", "old", 60, "inbox", "r", T0);
         WebPushMessage evicted = webPushWithReceipt("sub-1", "other", 60, "", "r", T0);
         WebPushMessage newcomer = webPushWithReceipt("sub-1", "new", 60, "inbox", "r", T0 + 1);
-        receipts.accepted(replaced);
-        receipts.accepted(evicted);
-        receipts.accepted(newcomer);
+        receipts.accepted(replaced, T0);
+        receipts.accepted(evicted, T0);
+        receipts.accepted(newcomer, T0 + 1);
 
         List<WebPushReceipts.Receipt> out = receipts.displaced(newcomer, List.<Push>of(replaced, evicted), T0 + 1);
 
@@ -118,7 +138,7 @@ class WebPushReceiptsTest {
         WebPushMessage a = webPushWithReceipt("sub-2", "b", 60, "", "r", T0);
         WebPushMessage b = webPushWithReceipt("sub-2", "c", 60, "", "r", T0);
         WebPushMessage other = webPushWithReceipt("sub-3", "d", 60, "", "r", T0);
-        List.of(ttlZero, a, b, other).forEach(receipts::accepted);
+        List.of(ttlZero, a, b, other).forEach(m -> receipts.accepted(m, T0));
         receipts.sent(b, T0);
 
         assertEquals(List.of(WebPushReceiptFate.NOT_DELIVERED), fates(receipts.notDelivered(ttlZero, T0)));
