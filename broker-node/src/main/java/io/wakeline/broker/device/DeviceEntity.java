@@ -507,6 +507,8 @@ public final class DeviceEntity
 
     // transient: lost on passivation or failover by design; the device re-attaches when it reconnects
     private LinkAddress link;
+    /** When the current link asked to attach (its node's clock): an older attach arriving later must not replace it. */
+    private long linkAttachedAtMillis;
     /** Pushes waiting for the app's running background task to finish (wns-spec 5.10); latest per app. */
     private final Map<String, Command> waitingForTask = new HashMap<>();
     /** How each raw push that passed the Windows rules reaches its app, by message id, until it is sent. */
@@ -681,10 +683,19 @@ public final class DeviceEntity
 
     private ReplyEffect<Event, State> onAttach(State state, Attach attach) {
         LinkAddress previous = link;
+        if (previous != null && !previous.equals(attach.link()) && attach.nowMillis() < linkAttachedAtMillis) {
+            // An attach that waited longer than its link did (the link timed out waiting and the device has since
+            // attached through a newer link): the newer link stays; the stale one, if still open, goes away.
+            context.getLog().debug("stale attach deviceId={} linkId={} (current linkId={})", deviceId,
+                    attach.link().linkId(), previous.linkId());
+            attach.link().registry().tell(new LinkRegistry.Replaced(attach.link().linkId()));
+            return Effect().reply(attach.replyTo(), new Attached(deviceId, state.channelCount(), context.getSelf()));
+        }
         if (previous != null && !previous.equals(attach.link())) {
             previous.registry().tell(new LinkRegistry.Replaced(previous.linkId()));
         }
         link = attach.link();
+        linkAttachedAtMillis = attach.nowMillis();
         power = PowerReport.AFTER_HANDSHAKE;
         context.cancelReceiveTimeout();
         context.getLog().debug("attached deviceId={} linkId={}", deviceId, link.linkId());

@@ -153,6 +153,21 @@ class DeviceEntityTest {
     }
 
     @Test
+    void anAttachThatArrivesAfterANewerLinksAttachDoesNotTakeTheDeviceBack() {
+        TestProbe<LinkRegistry.Command> stale = testKit.createTestProbe();
+        TestProbe<LinkRegistry.Command> newer = testKit.createTestProbe();
+        attach(newer, 2, NOW);
+
+        attach(stale, 1, NOW - 5_000); // the link timed out waiting for this answer; the device came back on link 2
+
+        assertEquals(new LinkRegistry.Replaced(1), stale.expectMessageClass(LinkRegistry.Replaced.class));
+        newer.expectNoMessage(Duration.ofMillis(200));
+        entity.runCommand(new DeviceEntity.Detach(new LinkAddress(stale.ref(), 1), NOW));
+        var view = entity.<DeviceEntity.DeviceView>runCommand(DeviceEntity.GetDevice::new).reply();
+        assertTrue(view.attached(), "link 2 stays attached");
+    }
+
+    @Test
     void detachOfAReplacedLinkKeepsTheNewerLinkAttached() {
         TestProbe<LinkRegistry.Command> oldNode = testKit.createTestProbe();
         TestProbe<LinkRegistry.Command> newNode = testKit.createTestProbe();
@@ -178,8 +193,12 @@ class DeviceEntityTest {
     }
 
     private void attach(TestProbe<LinkRegistry.Command> registry, long linkId) {
+        attach(registry, linkId, NOW);
+    }
+
+    private void attach(TestProbe<LinkRegistry.Command> registry, long linkId, long atMillis) {
         entity.<DeviceEntity.Attached>runCommand(replyTo ->
-                new DeviceEntity.Attach(new LinkAddress(registry.ref(), linkId), DeviceCapabilities.NONE, NOW, replyTo));
+                new DeviceEntity.Attach(new LinkAddress(registry.ref(), linkId), DeviceCapabilities.NONE, atMillis, replyTo));
     }
 
     private static int ids;
