@@ -6,6 +6,19 @@ import org.slf4j.LoggerFactory;
 
 /** Starts one broker node with the configuration from application.conf, system properties and environment. */
 public final class Main {
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+    static {
+        // Before anything creates the common pool: with fewer than three cores its parallelism defaults to 1, and
+        // CompletableFuture then runs every default-executor callback (all callbacks on stages from Akka's Java API)
+        // on a new thread. Two workers keep them on pooled threads; call sites on hot paths name an executor anyway
+        // (io.wakeline.broker.AkkaStages). An explicit -D setting wins.
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM,
+                    String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
     private Main() {

@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import io.wakeline.broker.AkkaStages;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,8 +90,9 @@ public final class AppEventBatcher extends AbstractBehavior<AppEventBatcher.Comm
 
     private void send(String appId, Pending batch) {
         List<AppEvent> events = List.copyOf(batch.events);
-        sharding.entityRefFor(AppEventLog.ENTITY_KEY, appId)
-                .<AppEventLog.Recorded>ask(replyTo -> new AppEventLog.Record(events, replyTo), settings.askTimeout())
+        AkkaStages.on(sharding.entityRefFor(AppEventLog.ENTITY_KEY, appId)
+                        .<AppEventLog.Recorded>ask(replyTo -> new AppEventLog.Record(events, replyTo), settings.askTimeout()),
+                        getContext().getExecutionContext())
                 .whenComplete((recorded, failure) -> {
                     if (failure != null) {
                         log.warn("App events not recorded appId={} events={} reason={}", appId, events.size(),

@@ -18,6 +18,7 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import io.wakeline.broker.CborSerializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,7 +26,8 @@ import java.util.List;
  * one journal event each, so an event's sequence number is its id on the event stream ({@code GET /events}).
  *
  * <p>The entity id is the package SID; the persistence id is {@code AppEvents|<packageSid>}. A {@link Record}
- * carries a batch (gathered by {@link AppEventBatcher}) and is written with one {@code persist(List)}; events
+ * carries a batch (gathered by {@link AppEventBatcher}); the records that arrive while a write is in flight are written
+ * together with one {@code persist(List)} (group commit); events
  * whose {@link AppEvent#key()} is still in the {@link RecentKeys} window are dropped as duplicates. The reply
  * goes out once the batch is durable. The window is part of the snapshot, so de-duplication survives recovery.
  */
@@ -45,15 +47,19 @@ public final class AppEventLog
     }
 
     public static Behavior<Command> create(String packageSid, AppEventsSettings settings) {
-        return Behaviors.setup(ctx -> EventSourcedBehavior.start(new AppEventLog(packageSid, settings), ctx));
+        return Behaviors.setup(ctx -> EventSourcedBehavior.start(new AppEventLog(packageSid, settings, ctx.getSelf()), ctx));
     }
 
     private final AppEventsSettings settings;
+    private final ActorRef<Command> self;
+    /** Records gathered for the next write; answered once it is durable. */
+    private final List<Record> gathered = new ArrayList<>();
 
-    private AppEventLog(String packageSid, AppEventsSettings settings) {
+    private AppEventLog(String packageSid, AppEventsSettings settings, ActorRef<Command> self) {
         super(persistenceIdOf(packageSid),
                 SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
         this.settings = settings;
+        this.self = self;
     }
 
     // ---- commands and replies ----------------------------------------------------------------------
@@ -66,6 +72,11 @@ public final class AppEventLog
     }
 
     public record Recorded(int recorded, int duplicates) implements CborSerializable {
+    }
+
+    /** Internal: write the records gathered since the last write, as one write. */
+    public enum WriteGathered implements Command {
+        INSTANCE
     }
 
     // ---- state -------------------------------------------------------------------------------------
@@ -126,16 +137,42 @@ public final class AppEventLog
         return newCommandHandlerWithReplyBuilder()
                 .forAnyState()
                 .onCommand(Record.class, this::onRecord)
+                .onCommand(WriteGathered.class, this::onWriteGathered)
                 .build();
     }
 
+    /**
+     * Group commit: a record waits for the {@link WriteGathered} it queues behind whatever is already in the mailbox,
+     * and Akka stashes commands while a write is in flight, so all records that arrive during one write (from every
+     * node's batcher) go out together as the next one. One log per app cannot afford a journal round trip per record.
+     */
     private ReplyEffect<AppEvent, State> onRecord(State state, Record cmd) {
-        List<AppEvent> fresh = state.recent().fresh(cmd.events(), AppEvent::key);
-        Recorded reply = new Recorded(fresh.size(), cmd.events().size() - fresh.size());
-        if (fresh.isEmpty()) {
-            return Effect().reply(cmd.replyTo(), reply);
+        gathered.add(cmd);
+        if (gathered.size() == 1) {
+            self.tell(WriteGathered.INSTANCE);
         }
-        return Effect().persist(fresh).thenReply(cmd.replyTo(), s -> reply);
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<AppEvent, State> onWriteGathered(State state, WriteGathered write) {
+        if (gathered.isEmpty()) {
+            return Effect().noReply();
+        }
+        List<Record> records = List.copyOf(gathered);
+        gathered.clear();
+        List<List<AppEvent>> fresh = state.recent().freshEach(records.stream().map(Record::events).toList(), AppEvent::key);
+        List<AppEvent> events = fresh.stream().flatMap(List::stream).toList();
+        Runnable answer = () -> {
+            for (int i = 0; i < records.size(); i++) {
+                Record r = records.get(i);
+                r.replyTo().tell(new Recorded(fresh.get(i).size(), r.events().size() - fresh.get(i).size()));
+            }
+        };
+        if (events.isEmpty()) {
+            answer.run();
+            return Effect().noReply();
+        }
+        return Effect().persist(events).thenRun(s -> answer.run()).thenNoReply();
     }
 
     @Override

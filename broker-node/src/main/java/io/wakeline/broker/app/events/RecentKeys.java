@@ -53,6 +53,26 @@ public final class RecentKeys {
         return new ArrayList<>(order);
     }
 
+    /**
+     * Of each list in {@code batches}, those to record: not in the window, not repeated within the list and not in an
+     * earlier list of {@code batches}; in order. For several batches written together as one.
+     */
+    public <E> List<List<E>> freshEach(List<List<E>> batches, java.util.function.Function<E, String> key) {
+        List<List<E>> fresh = new ArrayList<>(batches.size());
+        Set<String> seenInWrite = new HashSet<>();
+        for (List<E> events : batches) {
+            List<E> kept = new ArrayList<>(events.size());
+            for (E event : events) {
+                String k = key.apply(event);
+                if (!members.contains(k) && seenInWrite.add(k)) {
+                    kept.add(event);
+                }
+            }
+            fresh.add(kept);
+        }
+        return fresh;
+    }
+
     /** Of {@code events}, those to record: not in the window and not repeated within the list, in order. */
     public <E> List<E> fresh(List<E> events, java.util.function.Function<E, String> key) {
         List<E> fresh = new ArrayList<>(events.size());

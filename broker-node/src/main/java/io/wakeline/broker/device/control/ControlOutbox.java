@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The device's guaranteed control-channel messages (DESIGN.md "The two paths": control channel, "Outbox"). Immutable;
@@ -111,6 +112,31 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
         }
         return new Enqueue.Accepted(new MessageEnqueued(appId, channelId, messageId, clientMessageId, payload.clone(),
                 queue.lastSeq() + 1, nowMillis, expiresAtMillis));
+    }
+
+    /** One send as {@link #enqueueAll} takes it; {@code clientMessageId} "" = none. */
+    public record Send(String appId, String channelId, String clientMessageId, byte[] payload, long nowMillis,
+                       long expiresAtMillis) {
+    }
+
+    /**
+     * Group commit: the answers to {@code sends}, in order, as if each were decided after the ones before it had been
+     * applied (sequence numbers continue, a client message id repeated within the list is a {@link Enqueue.Duplicate}
+     * of the first, the backlog counts the earlier ones). The accepted events are persisted together, in this order.
+     */
+    public List<Enqueue> enqueueAll(List<Send> sends, Supplier<String> newMessageIds, int backlogLimit,
+                                    Retention retention) {
+        List<Enqueue> decisions = new ArrayList<>(sends.size());
+        ControlOutbox running = this;
+        for (Send send : sends) {
+            Enqueue decision = running.enqueue(send.appId(), send.channelId(), send.clientMessageId(),
+                    newMessageIds.get(), send.payload(), send.nowMillis(), send.expiresAtMillis(), backlogLimit);
+            if (decision instanceof Enqueue.Accepted accepted) {
+                running = running.apply(accepted.event(), retention);
+            }
+            decisions.add(decision);
+        }
+        return decisions;
     }
 
     /** A cumulative ack from the device; clamped to what was accepted; empty when it acks nothing new. */
@@ -213,7 +239,26 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
 
     /** The oldest unconfirmed receipts, at most {@code max}. */
     public List<PendingReceipt> receiptsToPublish(int max) {
-        return receipts.size() <= max ? receipts : receipts.subList(0, max);
+        return receiptsToPublish(0, max);
+    }
+
+    /** The oldest unconfirmed receipts numbered above {@code afterNo} (confirmed, not yet persisted), at most {@code max}. */
+    public List<PendingReceipt> receiptsToPublish(long afterNo, int max) {
+        int from = 0;
+        while (from < receipts.size() && receipts.get(from).no() <= afterNo) {
+            from++;
+        }
+        return receipts.subList(from, Math.min(receipts.size(), from + max));
+    }
+
+    /**
+     * The event that persists the event log's confirmation of every receipt up to {@code confirmedUpToNo}, if it
+     * removes any receipt still held; empty when there is nothing to record.
+     */
+    public Optional<ReceiptsPublished> receiptsConfirmed(long confirmedUpToNo) {
+        return !receipts.isEmpty() && receipts.get(0).no() <= confirmedUpToNo
+                ? Optional.of(new ReceiptsPublished(confirmedUpToNo))
+                : Optional.empty();
     }
 
     // --- events ---

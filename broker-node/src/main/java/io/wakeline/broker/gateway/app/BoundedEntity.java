@@ -7,6 +7,7 @@ import akka.stream.StreamLimitReachedException;
 import akka.stream.javadsl.Sink;
 import akka.util.ByteString;
 import akka.util.ByteStringBuilder;
+import io.wakeline.broker.AkkaStages;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,10 +39,11 @@ public final class BoundedEntity {
                     ? CompletableFuture.failedFuture(new TooLarge(maxBytes))
                     : CompletableFuture.completedFuture(strict.getData().toArray());
         }
-        return entity.getDataBytes()
-                .limitWeighted(Math.max(drainLimit, maxBytes), chunk -> (long) chunk.size())
-                .completionTimeout(timeout)
-                .runWith(Sink.fold(new Accumulator(maxBytes), Accumulator::add), materializer)
+        return AkkaStages.on(entity.getDataBytes()
+                        .limitWeighted(Math.max(drainLimit, maxBytes), chunk -> (long) chunk.size())
+                        .completionTimeout(timeout)
+                        .runWith(Sink.fold(new Accumulator(maxBytes), Accumulator::add), materializer),
+                        materializer.executionContext())
                 .thenApply(accumulator -> {
                     if (accumulator.total > maxBytes) {
                         throw new TooLarge(maxBytes);

@@ -19,7 +19,6 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Allow;
 import akka.http.javadsl.model.headers.HttpChallenge;
-import akka.http.javadsl.model.headers.Location;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.model.headers.RetryAfter;
 import akka.http.javadsl.model.headers.WWWAuthenticate;
@@ -150,8 +149,10 @@ public final class ControlChannelRoute {
                     .withStatus(reply.result() == DeviceEntity.ControlSendResult.ACCEPTED ? StatusCodes.CREATED : StatusCodes.OK)
                     .addHeader(RawHeader.create("X-Wakeline-Message-Id", reply.messageId()))
                     .addHeader(RawHeader.create("X-Wakeline-Sequence", String.valueOf(reply.seq())))
-                    .addHeader(Location.create("/" + ControlChannelUris.PATH_SEGMENT + "/" + sealed + "/" + MESSAGES + "/"
-                            + reply.messageId()));
+                    // raw: Location.create(String) parses the URI again, ~6 % of the node's CPU at load (JFR); the
+                    // token and the id are URL-safe already
+                    .addHeader(RawHeader.create("Location", "/" + ControlChannelUris.PATH_SEGMENT + "/" + sealed + "/"
+                            + MESSAGES + "/" + reply.messageId()));
             case BACKLOG_FULL -> HttpResponse.create()
                     .withStatus(StatusCodes.TOO_MANY_REQUESTS)
                     .addHeader(RetryAfter.create(Math.max(1L, settings.retryAfter().toSeconds())))

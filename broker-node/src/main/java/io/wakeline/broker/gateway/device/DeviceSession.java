@@ -207,7 +207,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
         shared.links().put(linkId, this);
         phase = Phase.ATTACHING;
         entity().<DeviceEntity.Attached>ask(replyTo -> new DeviceEntity.Attach(address, capabilities, System.currentTimeMillis(), replyTo), shared.askTimeout())
-                .whenComplete((attached, failure) -> channel.eventLoop().execute(() -> onAttachAnswered(attached, failure)));
+                .whenCompleteAsync((attached, failure) -> onAttachAnswered(attached, failure), channel.eventLoop());
     }
 
     private void onAttachAnswered(DeviceEntity.Attached attached, Throwable failure) {
@@ -302,7 +302,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
             } else {
                 entity().<DeviceEntity.ChannelGranted>ask(
                                 replyTo -> new DeviceEntity.RequestChannel(appId, System.currentTimeMillis(), replyTo), shared.askTimeout())
-                        .whenComplete((granted, askFailure) -> channel.eventLoop().execute(() -> {
+                        .whenCompleteAsync((granted, askFailure) -> {
                             if (askFailure != null) {
                                 reject(ErrorCode.INTERNAL, "channel could not be issued; retry later", requestId);
                             } else {
@@ -313,7 +313,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
                                         .setExpiresAtMillis(granted.expiresAtMillis())
                                         .setChannelId(granted.channelId())).build());
                             }
-                        }));
+                        }, channel.eventLoop());
             }
         });
     }
@@ -415,13 +415,14 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
     private <R> void askEntity(int requestId,
                                akka.japi.function.Function<akka.actor.typed.ActorRef<R>, DeviceEntity.Command> command,
                                java.util.function.Function<R, Envelope> toFrame) {
-        entity().<R>ask(command, shared.askTimeout()).whenComplete((reply, failure) -> channel.eventLoop().execute(() -> {
+        // straight onto the event loop: a non-async callback on an ask's stage would start a thread (AkkaStages)
+        entity().<R>ask(command, shared.askTimeout()).whenCompleteAsync((reply, failure) -> {
             if (failure != null) {
                 reject(ErrorCode.INTERNAL, "the broker could not answer in time; retry", requestId);
             } else {
                 send(toFrame.apply(reply));
             }
-        }));
+        }, channel.eventLoop());
     }
 
     private void onAck(Ack ack) {
@@ -580,7 +581,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
         }
         entity().<DeviceEntity.Attached>ask(replyTo -> new DeviceEntity.Attach(address, capabilities,
                         System.currentTimeMillis(), replyTo), shared.askTimeout())
-                .whenComplete((attached, failure) -> channel.eventLoop().execute(() -> onReattached(attached, failure)));
+                .whenCompleteAsync((attached, failure) -> onReattached(attached, failure), channel.eventLoop());
     }
 
     private void onReattached(DeviceEntity.Attached attached, Throwable failure) {

@@ -33,4 +33,12 @@ class RecentKeysTest {
         RecentKeys keys = new RecentKeys(2, List.of("a", "b", "c"));
         assertEquals(List.of("b", "c"), keys.keysOldestFirst());
     }
+
+    @Test
+    void freshEachDropsKeysInTheWindowAndKeysOfEarlierBatchesOfTheSameWrite() {
+        RecentKeys keys = new RecentKeys(10, List.of("x"));
+        assertEquals(List.of(List.of("a", "b"), List.of("c"), List.of()),
+                keys.freshEach(List.of(List.of("x", "a", "b", "a"), List.of("b", "c"), List.of("x", "c")),
+                        Function.identity()));
+    }
 }

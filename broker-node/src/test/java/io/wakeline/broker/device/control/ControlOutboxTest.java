@@ -144,4 +144,55 @@ class ControlOutboxTest {
         send("a", "", 60_000 + 31, NEVER, 100);
         assertEquals(0, outbox.queue(APP, "a").orElseThrow().finished().size(), "older than the retention");
     }
+
+    private static ControlOutbox.Send sendOf(String channel, String clientId) {
+        return new ControlOutbox.Send(APP, channel, clientId, "x".getBytes(StandardCharsets.UTF_8), 0, NEVER);
+    }
+
+    private List<Enqueue> sendAll(List<ControlOutbox.Send> sends, int backlog) {
+        List<Enqueue> decisions = outbox.enqueueAll(sends, () -> "m" + (++ids), backlog, RETENTION);
+        for (Enqueue d : decisions) {
+            if (d instanceof Enqueue.Accepted accepted) {
+                outbox = outbox.apply(accepted.event(), RETENTION);
+            }
+        }
+        return decisions;
+    }
+
+    @Test
+    void sendsWrittenTogetherAreDecidedAsIfOneAfterTheOther() {
+        send("a", "", 0, NEVER, 3);
+        List<Enqueue> decisions = sendAll(List.of(sendOf("a", "order-1"), sendOf("b", ""), sendOf("a", "order-1"),
+                sendOf("a", "order-2"), sendOf("a", "order-3")), 3);
+        Enqueue.Accepted first = (Enqueue.Accepted) decisions.get(0);
+        assertEquals(2, first.event().seq(), "sequence numbers continue after the stored ones");
+        assertEquals(1, ((Enqueue.Accepted) decisions.get(1)).event().seq(), "per channel");
+        assertEquals(first.event().messageId(), ((Enqueue.Duplicate) decisions.get(2)).fate().messageId(),
+                "a client id repeated within the write is the first message");
+        assertEquals(3, ((Enqueue.Accepted) decisions.get(3)).event().seq());
+        assertEquals(3, ((Enqueue.BacklogFull) decisions.get(4)).backlog(), "the backlog counts the earlier sends");
+        assertEquals(List.of(1L, 2L, 3L), outbox.queue(APP, "a").orElseThrow().pending().stream()
+                .map(ControlMessage::seq).toList());
+    }
+
+    @Test
+    void enqueueAllOfNothingDecidesNothing() {
+        assertTrue(outbox.enqueueAll(List.of(), () -> "never", 10, RETENTION).isEmpty());
+    }
+
+    @Test
+    void confirmedReceiptsAreSkippedWhenPublishingAndRecordedByOneMarker() {
+        send("a", "", 0, NEVER, 100);
+        send("a", "", 0, NEVER, 100);
+        send("a", "", 0, NEVER, 100);
+        assertEquals(List.of(1L, 2L, 3L), outbox.receiptsToPublish(10).stream().map(PendingReceipt::no).toList());
+        assertEquals(List.of(3L), outbox.receiptsToPublish(2, 10).stream().map(PendingReceipt::no).toList(),
+                "receipts the log confirmed are not published again before their marker is persisted");
+        assertEquals(List.of(2L), outbox.receiptsToPublish(1, 1).stream().map(PendingReceipt::no).toList());
+        assertTrue(outbox.receiptsConfirmed(0).isEmpty(), "nothing confirmed, no marker");
+        ControlEvent.ReceiptsPublished marker = outbox.receiptsConfirmed(2).orElseThrow();
+        outbox = outbox.apply(marker, RETENTION);
+        assertEquals(List.of(3L), outbox.receipts().stream().map(PendingReceipt::no).toList());
+        assertTrue(outbox.receiptsConfirmed(2).isEmpty(), "already recorded");
+    }
 }

@@ -1,0 +1,126 @@
+package io.wakeline.broker.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.persistence.testkit.JournalOperation;
+import akka.persistence.testkit.ProcessingPolicy;
+import akka.persistence.testkit.ProcessingResult;
+import akka.persistence.testkit.ProcessingSuccess;
+import akka.persistence.testkit.WriteEvents;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import akka.persistence.testkit.javadsl.PersistenceTestKit;
+import com.typesafe.config.ConfigFactory;
+import io.wakeline.broker.app.events.AppEvent;
+import io.wakeline.broker.app.events.AppEventLog;
+import io.wakeline.broker.app.events.AppEventsSettings;
+import io.wakeline.broker.channel.ChannelToken;
+import io.wakeline.broker.device.control.ControlEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group commit on the guaranteed path: sends to one device, and event records to one app's log, that arrive together
+ * or while a write is in flight are journaled as one write each; every sender is answered after its write.
+ */
+class DeviceEntityControlGroupCommitTest {
+    private static final String APP = "ms-app://S-1-15-2-601";
+    private static final int SENDS = 20;
+
+    private static ActorTestKit testKit;
+    private static PersistenceTestKit journal;
+    /** Per persistence id, the size of every write (one AtomicWrite each). */
+    private static final List<String> writes = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startTestKit() {
+        testKit = ActorTestKit.create(ConfigFactory.parseString("""
+                        akka.actor.serialize-messages = on
+                        akka.actor.serialization-bindings { "io.wakeline.broker.CborSerializable" = jackson-cbor }
+                        """).withFallback(EventSourcedBehaviorTestKit.config()));
+        journal = PersistenceTestKit.create(testKit.system());
+        journal.withPolicy(new ProcessingPolicy<JournalOperation>() {
+            @Override
+            public ProcessingResult tryProcess(String persistenceId, JournalOperation operation) {
+                if (operation instanceof WriteEvents write) {
+                    writes.add(persistenceId + "=" + write.getBatch().size());
+                }
+                return ProcessingSuccess.getInstance();
+            }
+        });
+    }
+
+    @AfterAll
+    static void stopTestKit() {
+        testKit.shutdownTestKit();
+    }
+
+    @BeforeEach
+    void clearWrites() {
+        journal.clearAll();
+        writes.clear();
+    }
+
+    @Test
+    void sendsThatArriveTogetherAreJournaledInFewWritesAndEachAnsweredInOrder() {
+        TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+        DeviceEntitySettings settings = new DeviceEntitySettings(Duration.ofMinutes(5), 1000, Duration.ofDays(30),
+                Duration.ofSeconds(3));
+        ActorRef<DeviceEntity.Command> entity = testKit.spawn(DeviceEntity.create("dev-gc", shard.ref(), settings,
+                (ChannelToken token) -> "https://broker.test/w/" + token.channelId()));
+        TestProbe<DeviceEntity.ControlSendReply> replies = testKit.createTestProbe();
+        for (int i = 0; i < SENDS; i++) {
+            entity.tell(new DeviceEntity.EnqueueControlMessage(APP, "chat", i == SENDS - 1 ? "order-0" : i == 0 ? "order-0" : "",
+                    ("m" + i).getBytes(StandardCharsets.UTF_8), System.currentTimeMillis(), Long.MAX_VALUE, replies.ref()));
+        }
+        List<DeviceEntity.ControlSendReply> answers = replies.receiveSeveralMessages(SENDS);
+        for (int i = 0; i < SENDS - 1; i++) {
+            assertEquals(DeviceEntity.ControlSendResult.ACCEPTED, answers.get(i).result());
+            assertEquals(i + 1, answers.get(i).seq(), "sequence in arrival order");
+        }
+        assertEquals(DeviceEntity.ControlSendResult.DUPLICATE, answers.get(SENDS - 1).result());
+        assertEquals(answers.get(0).messageId(), answers.get(SENDS - 1).messageId(), "repeat of the first client id");
+
+        List<Object> journaled = journal.persistedInStorage("Device|dev-gc");
+        assertEquals(SENDS - 1, journaled.stream().filter(e -> e instanceof DeviceEntity.ControlChanged c
+                && c.change() instanceof ControlEvent.MessageEnqueued).count(), "every accepted send is journaled");
+        List<String> deviceWrites = writes.stream().filter(w -> w.startsWith("Device|dev-gc=")).toList();
+        assertTrue(deviceWrites.size() <= 2, "one write for the sends queued together, one for any that came during it: "
+                + deviceWrites);
+    }
+
+    @Test
+    void recordsThatArriveTogetherAreWrittenInFewWritesAndDuplicatesAcrossThemAreDropped() {
+        AppEventsSettings settings = new AppEventsSettings(500, Duration.ofMillis(5), Duration.ofSeconds(5), 1000,
+                1000, 2, false, "akka.persistence.testkit.query", Duration.ofSeconds(15), 4);
+        ActorRef<AppEventLog.Command> log = testKit.spawn(AppEventLog.create(APP, settings));
+        TestProbe<AppEventLog.Recorded> replies = testKit.createTestProbe();
+        for (int i = 0; i < SENDS; i++) {
+            AppEvent repeated = receipt("x"); // in every record: recorded once
+            log.tell(new AppEventLog.Record(List.of(repeated, receipt("m" + i)), replies.ref()));
+        }
+        List<AppEventLog.Recorded> answers = replies.receiveSeveralMessages(SENDS);
+        assertEquals(new AppEventLog.Recorded(2, 0), answers.get(0));
+        for (int i = 1; i < SENDS; i++) {
+            assertEquals(new AppEventLog.Recorded(1, 1), answers.get(i), "record " + i);
+        }
+        assertEquals(SENDS + 1, journal.persistedInStorage(AppEventLog.persistenceIdOf(APP).id()).size());
+        List<String> logWrites = writes.stream().filter(w -> w.startsWith(AppEventLog.persistenceIdOf(APP).id() + "="))
+                .toList();
+        assertTrue(logWrites.size() <= 2, "records queued together go out as one write: " + logWrites);
+    }
+
+    private static AppEvent receipt(String messageId) {
+        return new AppEvent.MessageReceipt("dev-1", "chat", messageId, AppEvent.MessageFate.ACCEPTED, "", 1L);
+    }
+}
