@@ -182,7 +182,9 @@ public final class DeviceEntity
         /** The client message id was seen: the earlier message, nothing new stored. */
         DUPLICATE,
         /** The channel's backlog is full: nothing stored. */
-        BACKLOG_FULL
+        BACKLOG_FULL,
+        /** The device has no such control channel (the app closed it, or the device reset its channels): nothing stored. */
+        CHANNEL_CLOSED
     }
 
     public record ControlSendReply(ControlSendResult result, String messageId, long seq, int backlog)
@@ -806,7 +808,13 @@ public final class DeviceEntity
                     || completed.status() == ControlChannelTriggerStatus.SoftwareSlotAllocated;
             String uri = allocated ? endpoints.controlChannelUri(new ControlChannelToken(deviceId, create.appId(),
                     create.channelId(), System.currentTimeMillis())) : "";
-            return persistPolicy(creation.events())
+            Optional<ControlEvent.ChannelReopened> reopened = allocated
+                    ? state.control().reopen(create.appId(), create.channelId()) : Optional.empty();
+            List<Event> events = new java.util.ArrayList<>();
+            creation.events().forEach(e -> events.add(new PolicyChanged(e)));
+            reopened.ifPresent(e -> events.add(new ControlChanged(e)));
+            return (events.isEmpty() ? Effect().none() : Effect().persist(events))
+                    .thenRun(s -> publishChannelStates(creation.events()))
                     .thenRun(s -> {
                         creation.notifications().forEach(this::sendToLink);
                         if (allocated) {
@@ -826,8 +834,25 @@ public final class DeviceEntity
     private ReplyEffect<Event, State> onCloseControlChannel(State state, CloseControlChannel close) {
         ChannelClosing closing = rules.closeControlChannel(state.policy(), close.appId(), close.channelId());
         boolean closed = closing instanceof ChannelClosing.Closed;
-        return apply(closing, close.replyTo(), s -> new ControlChannelAnswer(close.appId(), close.channelId(), null,
-                closed, closed ? "" : "UnknownChannel"));
+        Function<State, ControlChannelAnswer> answer = s -> new ControlChannelAnswer(close.appId(), close.channelId(),
+                null, closed, closed ? "" : "UnknownChannel");
+        Optional<ControlEvent.ChannelClosed> queueClosed = closed
+                ? state.control().close(close.appId(), close.channelId(), System.currentTimeMillis(), unpersistedAcks)
+                : Optional.empty();
+        if (queueClosed.isEmpty()) {
+            return apply(closing, close.replyTo(), answer);
+        }
+        // its unacked messages are rejected now (not left to their TTL) and later sends answered 410
+        List<Event> events = new java.util.ArrayList<>();
+        closing.events().forEach(e -> events.add(new PolicyChanged(e)));
+        events.add(new ControlChanged(queueClosed.get()));
+        return Effect().persist(events)
+                .thenRun(s -> {
+                    publishChannelStates(closing.events());
+                    closing.notifications().forEach(this::sendToLink);
+                    publishReceipts(s);
+                })
+                .thenReply(close.replyTo(), answer::apply);
     }
 
     private ReplyEffect<Event, State> onReportControlChannelReset(State state, ReportControlChannelReset reset) {
@@ -1234,6 +1259,9 @@ public final class DeviceEntity
      * next write (DESIGN.md: one persist per message per round trip measured ~650/s on H2).
      */
     private ReplyEffect<Event, State> onEnqueueControlMessage(State state, EnqueueControlMessage send) {
+        if (state.control().isClosed(send.appId(), send.channelId())) {
+            return Effect().reply(send.replyTo(), new ControlSendReply(ControlSendResult.CHANNEL_CLOSED, "", 0, 0));
+        }
         gatheredSends.add(send);
         if (gatheredSends.size() == 1) {
             context.getSelf().tell(PersistSends.INSTANCE);
@@ -1245,7 +1273,14 @@ public final class DeviceEntity
         if (gatheredSends.isEmpty()) {
             return Effect().noReply();
         }
-        List<EnqueueControlMessage> sends = List.copyOf(gatheredSends);
+        List<EnqueueControlMessage> sends = new java.util.ArrayList<>(gatheredSends.size());
+        for (EnqueueControlMessage send : gatheredSends) {
+            if (!state.control().isClosed(send.appId(), send.channelId())) {
+                sends.add(send);
+            } else { // closed while the send waited for this write
+                send.replyTo().tell(new ControlSendReply(ControlSendResult.CHANNEL_CLOSED, "", 0, 0));
+            }
+        }
         gatheredSends.clear();
         List<ControlOutbox.Enqueue> decisions = state.control().enqueueAll(
                 sends.stream().map(c -> new ControlOutbox.Send(c.appId(), c.channelId(), c.clientMessageId(), c.payload(),

@@ -154,6 +154,34 @@ class DeviceEntityControlTest {
     }
 
     @Test
+    void closingTheChannelRejectsItsUnackedMessagesAndRefusesFurtherSends() throws Exception {
+        readyChannel("chat", ControlChannelTriggerResourceType.RequestSoftwareSlot, DeviceCapabilities.NONE);
+        entity.runCommand(new DeviceEntity.ReportPower(PowerState.Sleep, null, null, System.currentTimeMillis()));
+        DeviceEntity.ControlSendReply held = send("chat", "", "never delivered");
+
+        DeviceEntity.ControlChannelAnswer closed = entity.<DeviceEntity.ControlChannelAnswer>runCommand(
+                r -> new DeviceEntity.CloseControlChannel(APP, "chat", r)).reply();
+        assertTrue(closed.closed(), closed::toString);
+
+        awaitUntil(() -> entity.getState().control().fate(APP, "chat", held.messageId())
+                .map(f -> f.state() == MessageFate.State.REJECTED).orElse(false));
+        awaitUntil(() -> appEvents.events(APP).stream().anyMatch(e -> e instanceof AppEvent.MessageReceipt r
+                && r.messageId().equals(held.messageId()) && r.fate() == AppEvent.MessageFate.REJECTED));
+        var refused = entity.<DeviceEntity.ControlSendReply>runCommand(r -> new DeviceEntity.EnqueueControlMessage(APP,
+                "chat", "", new byte[] {1}, System.currentTimeMillis(), Long.MAX_VALUE, r));
+        assertEquals(DeviceEntity.ControlSendResult.CHANNEL_CLOSED, refused.reply().result());
+        assertTrue(refused.events().isEmpty(), "nothing journaled");
+        entity.runCommand(new DeviceEntity.ReportPower(PowerState.Active, null, null, System.currentTimeMillis()));
+        expectNoDelivery(link, 200);
+
+        // the app creates the channel again: sends are accepted and delivered again
+        assertEquals(ControlChannelTriggerStatus.SoftwareSlotAllocated,
+                createChannel("chat", ControlChannelTriggerResourceType.RequestSoftwareSlot).status());
+        send("chat", "", "after reopening");
+        assertEquals("after reopening", new String(receive(link, 1).get(0).payload(), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aFullBacklogRefusesTheSendWithoutStoringIt() {
         readyChannel("chat", ControlChannelTriggerResourceType.RequestSoftwareSlot, DeviceCapabilities.NONE);
         for (int i = 0; i < 4; i++) {

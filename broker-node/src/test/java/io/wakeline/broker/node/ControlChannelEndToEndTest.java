@@ -53,7 +53,7 @@ class ControlChannelEndToEndTest {
         node = BrokerNode.start(TestNodeConfig.node(dataDir, TestNodeConfig.freePort(), TestNodeConfig.freePort(), 0,
                 "wakeline.control-channels.backlog-per-channel = 3"));
         simulator = DeviceSimulator.start(SimulatorConfig.builder()
-                .host("127.0.0.1").port(node.deviceGatewayPort()).deviceCount(2).deviceIdPrefix("cc-")
+                .host("127.0.0.1").port(node.deviceGatewayPort()).deviceCount(3).deviceIdPrefix("cc-")
                 .fleetSecret(FLEET_SECRET).appIds(List.of(APP_A)).deviceModel(DeviceModelMode.OFF)
                 .listener(new NotificationListener() {
                     @Override
@@ -122,6 +122,32 @@ class ControlChannelEndToEndTest {
         EndToEndTest.awaitUntil(Duration.ofSeconds(5), () -> processed.containsAll(List.of("cc-1:held-0", "cc-1:held-1", "cc-1:held-2")));
         assertEquals(List.of("cc-1:held-0", "cc-1:held-1", "cc-1:held-2"),
                 processed.stream().filter(p -> p.startsWith("cc-1:held")).toList(), "in order");
+    }
+
+    @Test
+    void aChannelTheAppClosedAnswers410AndItsHeldMessagesEndRejected() throws Exception {
+        String uri = createChannel("cc-2");
+        simulator.reportPower("cc-2", PowerReport.newBuilder().setPowerState(PowerState.SLEEP).build());
+        String token = appServer.token(APP_A, SECRET_A);
+        Thread.sleep(200); // the power report travels on its own
+        HttpResponse<String> held = post(uri, token, "never-delivered");
+        assertEquals(201, held.statusCode(), held::body);
+        String id = held.headers().firstValue("X-Wakeline-Message-Id").orElseThrow();
+
+        Envelope closed = simulator.request("cc-2", Envelope.newBuilder().setControlChannelRequest(ControlChannelRequest.newBuilder()
+                .setRequestId(4).setAppId(APP_A).setChannelId("chat")
+                .setOperation(ControlChannelOperation.CLOSE)).build(), Envelope.BodyCase.CONTROL_CHANNEL_STATUS)
+                .get(10, TimeUnit.SECONDS);
+        assertTrue(closed.getControlChannelStatus().getClosed(), closed::toString);
+
+        HttpResponse<String> gone = post(uri, token, "after-close");
+        assertEquals(410, gone.statusCode(), gone::body);
+        assertEquals("channel-closed", gone.headers().firstValue("X-Wakeline-Error").orElse(""));
+        String fate = get(uri + "/messages/" + id, token).body();
+        assertTrue(fate.contains("\"state\":\"REJECTED\""), fate);
+        simulator.reportPower("cc-2", PowerReport.newBuilder().setPowerState(PowerState.ACTIVE).build());
+        Thread.sleep(300);
+        assertTrue(processed.stream().noneMatch(p -> p.startsWith("cc-2:")), "nothing of a closed channel delivered");
     }
 
     @Test

@@ -16,6 +16,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = ControlEvent.MessageEnqueued.class, name = "enqueued"),
     @JsonSubTypes.Type(value = ControlEvent.MessagesAcked.class, name = "acked"),
     @JsonSubTypes.Type(value = ControlEvent.MessagesExpired.class, name = "expired"),
+    @JsonSubTypes.Type(value = ControlEvent.ChannelClosed.class, name = "channel-closed"),
+    @JsonSubTypes.Type(value = ControlEvent.ChannelReopened.class, name = "channel-reopened"),
     @JsonSubTypes.Type(value = ControlEvent.ReceiptsPublished.class, name = "receipts-published")
 })
 public sealed interface ControlEvent extends CborSerializable {
@@ -34,6 +36,20 @@ public sealed interface ControlEvent extends CborSerializable {
         public MessagesExpired {
             seqs = List.copyOf(seqs);
         }
+    }
+
+    /**
+     * The device app closed the channel with these messages unacked: never delivered, reported rejected; sends are
+     * refused until {@link ChannelReopened}.
+     */
+    record ChannelClosed(String appId, String channelId, List<Long> seqs, long atMillis) implements ControlEvent {
+        public ChannelClosed {
+            seqs = List.copyOf(seqs);
+        }
+    }
+
+    /** The device app created the closed channel again: sends are accepted again (its sequence continues). */
+    record ChannelReopened(String appId, String channelId) implements ControlEvent {
     }
 
     /** The app event log recorded every receipt numbered up to {@code upToReceiptNo}. */

@@ -5,6 +5,8 @@ import io.wakeline.broker.app.events.AppEvent;
 import io.wakeline.broker.device.control.ControlEvent.MessageEnqueued;
 import io.wakeline.broker.device.control.ControlEvent.MessagesAcked;
 import io.wakeline.broker.device.control.ControlEvent.MessagesExpired;
+import io.wakeline.broker.device.control.ControlEvent.ChannelClosed;
+import io.wakeline.broker.device.control.ControlEvent.ChannelReopened;
 import io.wakeline.broker.device.control.ControlEvent.ReceiptsPublished;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -168,6 +170,33 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
         return events;
     }
 
+    /**
+     * The device app closed the channel: its unacked messages can never be delivered, so they finish as rejected
+     * instead of waiting for their TTL, and further sends are refused until the app creates the channel again
+     * ({@link #reopen}). Empty when there is no queue for the channel (nothing was ever sent to it).
+     */
+    public Optional<ChannelClosed> close(String appId, String channelId, long nowMillis, Map<String, Long> ackedUpTo) {
+        ControlQueue queue = queues.get(key(appId, channelId));
+        if (queue == null || queue.closed()) {
+            return Optional.empty();
+        }
+        long acked = Math.max(queue.ackedUpTo(), ackedUpTo.getOrDefault(queue.key(), 0L));
+        List<Long> seqs = queue.pending().stream().filter(m -> m.seq() > acked).map(ControlMessage::seq).toList();
+        return Optional.of(new ChannelClosed(appId, channelId, seqs, nowMillis));
+    }
+
+    /** The app created a channel it had closed: sends are accepted again. Empty when it is not closed. */
+    public Optional<ChannelReopened> reopen(String appId, String channelId) {
+        ControlQueue queue = queues.get(key(appId, channelId));
+        return queue != null && queue.closed() ? Optional.of(new ChannelReopened(appId, channelId)) : Optional.empty();
+    }
+
+    /** Whether sends to the channel are refused: the app closed it and has not created it again. */
+    public boolean isClosed(String appId, String channelId) {
+        ControlQueue queue = queues.get(key(appId, channelId));
+        return queue != null && queue.closed();
+    }
+
     /** Earliest expiry among pending messages, if any. */
     public Optional<Long> nextExpiry() {
         return queues.values().stream().flatMap(q -> q.pending().stream())
@@ -270,7 +299,7 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
             pending.add(new ControlMessage(e.appId(), e.channelId(), e.messageId(), e.clientMessageId(), e.payload(),
                     e.seq(), e.acceptedAtMillis(), e.expiresAtMillis()));
             ControlQueue updated = new ControlQueue(q.appId(), q.channelId(), Math.max(q.lastSeq(), e.seq()), q.ackedUpTo(),
-                    pending, prune(q.finished(), e.acceptedAtMillis(), retention));
+                    pending, prune(q.finished(), e.acceptedAtMillis(), retention), q.closed());
             return with(updated, List.of(receipt(e.appId(), e.channelId(), e.messageId(), AppEvent.MessageFate.ACCEPTED,
                     e.acceptedAtMillis())), retention);
         }
@@ -292,36 +321,57 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
                 }
             }
             ControlQueue updated = new ControlQueue(q.appId(), q.channelId(), q.lastSeq(), e.upToSeq(), pending,
-                    prune(finished, e.atMillis(), retention));
+                    prune(finished, e.atMillis(), retention), q.closed());
             return with(updated, newReceipts, retention);
         }
         if (event instanceof MessagesExpired e) {
+            return finishUnacked(e.appId(), e.channelId(), e.seqs(), MessageFate.State.EXPIRED,
+                    AppEvent.MessageFate.EXPIRED, e.atMillis(), retention);
+        }
+        if (event instanceof ChannelClosed e) {
+            return finishUnacked(e.appId(), e.channelId(), e.seqs(), MessageFate.State.REJECTED,
+                    AppEvent.MessageFate.REJECTED, e.atMillis(), retention);
+        }
+        if (event instanceof ChannelReopened e) {
             ControlQueue q = queues.get(key(e.appId(), e.channelId()));
             if (q == null) {
                 return this;
             }
-            java.util.Set<Long> expired = new java.util.HashSet<>(e.seqs());
-            List<ControlMessage> pending = new ArrayList<>();
-            List<MessageFate> finished = new ArrayList<>(q.finished());
-            List<PendingReceipt> newReceipts = new ArrayList<>();
-            for (ControlMessage m : q.pending()) {
-                if (expired.contains(m.seq())) {
-                    finished.add(new MessageFate(m.messageId(), m.clientMessageId(), m.seq(), MessageFate.State.EXPIRED,
-                            m.acceptedAtMillis(), 0, 0, m.expiresAtMillis(), e.atMillis()));
-                    newReceipts.add(receipt(m.appId(), m.channelId(), m.messageId(), AppEvent.MessageFate.EXPIRED, e.atMillis()));
-                } else {
-                    pending.add(m);
-                }
-            }
-            ControlQueue updated = new ControlQueue(q.appId(), q.channelId(), q.lastSeq(), q.ackedUpTo(), pending,
-                    prune(finished, e.atMillis(), retention));
-            return with(updated, newReceipts, retention);
+            Map<String, ControlQueue> updated = new HashMap<>(queues);
+            updated.put(q.key(), new ControlQueue(q.appId(), q.channelId(), q.lastSeq(), q.ackedUpTo(), q.pending(),
+                    q.finished(), false));
+            return new ControlOutbox(updated, lastReceiptNo, receipts);
         }
         if (event instanceof ReceiptsPublished e) {
             return new ControlOutbox(queues, lastReceiptNo,
                     receipts.stream().filter(r -> r.no() > e.upToReceiptNo()).toList());
         }
         return this;
+    }
+
+    /** These pending messages end unacked (expired or rejected): fates kept for the status endpoint, receipts queued. */
+    private ControlOutbox finishUnacked(String appId, String channelId, List<Long> seqs, MessageFate.State state,
+                                        AppEvent.MessageFate receiptFate, long atMillis, Retention retention) {
+        ControlQueue q = queues.get(key(appId, channelId));
+        if (q == null) {
+            return this;
+        }
+        java.util.Set<Long> ending = new java.util.HashSet<>(seqs);
+        List<ControlMessage> pending = new ArrayList<>();
+        List<MessageFate> finished = new ArrayList<>(q.finished());
+        List<PendingReceipt> newReceipts = new ArrayList<>();
+        for (ControlMessage m : q.pending()) {
+            if (ending.contains(m.seq())) {
+                finished.add(new MessageFate(m.messageId(), m.clientMessageId(), m.seq(), state,
+                        m.acceptedAtMillis(), 0, 0, m.expiresAtMillis(), atMillis));
+                newReceipts.add(receipt(m.appId(), m.channelId(), m.messageId(), receiptFate, atMillis));
+            } else {
+                pending.add(m);
+            }
+        }
+        ControlQueue updated = new ControlQueue(q.appId(), q.channelId(), q.lastSeq(), q.ackedUpTo(), pending,
+                prune(finished, atMillis, retention), q.closed() || state == MessageFate.State.REJECTED);
+        return with(updated, newReceipts, retention);
     }
 
     private static PendingReceipt receipt(String appId, String channelId, String messageId, AppEvent.MessageFate fate,

@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param ackedUpTo highest sequence the device acked (persisted)
  * @param pending   accepted, neither acked nor expired, in sequence order
  * @param finished  fates of acked and expired messages, oldest first, kept for the status endpoint
+ * @param closed    the device app closed the channel (sends are refused) and has not created it again
  */
 public record ControlQueue(String appId, String channelId, long lastSeq, long ackedUpTo, List<ControlMessage> pending,
-                           List<MessageFate> finished) implements CborSerializable {
+                           List<MessageFate> finished, boolean closed) implements CborSerializable {
 
     public ControlQueue {
         pending = List.copyOf(pending);
@@ -22,7 +23,7 @@ public record ControlQueue(String appId, String channelId, long lastSeq, long ac
     }
 
     static ControlQueue empty(String appId, String channelId) {
-        return new ControlQueue(appId, channelId, 0, 0, List.of(), List.of());
+        return new ControlQueue(appId, channelId, 0, 0, List.of(), List.of(), false);
     }
 
     public String key() {

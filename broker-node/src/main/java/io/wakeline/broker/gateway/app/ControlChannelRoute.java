@@ -159,6 +159,12 @@ public final class ControlChannelRoute {
                     .addHeader(RawHeader.create("X-Wakeline-Error", "backlog-full"))
                     .withEntity(json("{\"error\":\"backlog-full\",\"description\":\"the channel holds " + reply.backlog()
                             + " messages not yet acked or expired; nothing was stored\"}"));
+            case CHANNEL_CLOSED -> HttpResponse.create()
+                    .withStatus(StatusCodes.GONE)
+                    .addHeader(RawHeader.create("X-Wakeline-Error", "channel-closed"))
+                    .withEntity(json("{\"error\":\"channel-closed\",\"description\":\"the device app closed this "
+                            + "control channel (or the device reset its channels); nothing was stored. Stop sending to "
+                            + "this URI; the app sends you a new one when it creates the channel again\"}"));
         };
     }
 

@@ -1,6 +1,7 @@
 package io.wakeline.broker.device.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,6 +127,35 @@ class ControlOutboxTest {
         assertEquals(MessageFate.State.EXPIRED, fate.state());
         assertTrue(outbox.receipts().stream().anyMatch(r -> r.fate() == AppEvent.MessageFate.EXPIRED
                 && r.messageId().equals("m1")));
+    }
+
+    @Test
+    void closingAChannelRejectsItsUnackedMessagesUntilTheAppCreatesItAgain() {
+        send("a", "", 0, NEVER, 10); // m1
+        send("a", "", 0, NEVER, 10); // m2
+        send("b", "", 0, NEVER, 10); // m3
+        outbox = outbox.apply(outbox.ack(APP, "a", 1, 5).orElseThrow(), RETENTION);
+        assertEquals(java.util.Optional.empty(), outbox.reopen(APP, "a"), "open: nothing to reopen");
+        assertEquals(java.util.Optional.empty(), outbox.close(APP, "never-used", 20, Map.of()));
+
+        ControlEvent.ChannelClosed closed = outbox.close(APP, "a", 20, Map.of()).orElseThrow();
+
+        assertEquals(List.of(2L), closed.seqs(), "the acked message stays acked");
+        outbox = outbox.apply(closed, RETENTION);
+        assertTrue(outbox.isClosed(APP, "a"));
+        assertFalse(outbox.isClosed(APP, "b"));
+        assertEquals(MessageFate.State.REJECTED, outbox.fate(APP, "a", "m2").orElseThrow().state());
+        assertEquals(MessageFate.State.ACKED, outbox.fate(APP, "a", "m1").orElseThrow().state());
+        assertTrue(outbox.receipts().stream().anyMatch(r -> r.fate() == AppEvent.MessageFate.REJECTED
+                && r.messageId().equals("m2")));
+        assertEquals(List.of("b"), outbox.nextToDeliver(Map.of(), Map.of(), 10, 20, q -> true).stream()
+                .map(ControlMessage::channelId).toList(), "only channel b still has something to deliver");
+        assertEquals(java.util.Optional.empty(), outbox.close(APP, "a", 30, Map.of()), "closed once");
+
+        outbox = outbox.apply(outbox.reopen(APP, "a").orElseThrow(), RETENTION);
+        assertFalse(outbox.isClosed(APP, "a"));
+        send("a", "", 40, NEVER, 10);
+        assertEquals(3L, outbox.queue(APP, "a").orElseThrow().lastSeq(), "the sequence continues");
     }
 
     @Test
