@@ -6,6 +6,7 @@
 # Usage: load-test/bench/control-throughput.sh [rate-per-second] [seconds] [devices]
 #   WAKELINE_DB=postgres  run the broker on PostgreSQL (WAKELINE_DB_URL / _USER / _PASSWORD, defaults below;
 #                         the database is emptied of Wakeline tables first) instead of an H2 file (default).
+#   LOAD_TEST_FLAGS       extra load-test flags, appended last (e.g. "--http1.1 --connections 64")
 #   SIM_CONTROL_FLAGS     simulator flags that make each device open a control channel and ack its messages
 #                         (default: the device-model population below).
 #
@@ -68,6 +69,6 @@ done
 java -Xmx1g -cp "$LT_CP" io.wakeline.loadtest.LoadTestMain --scenario control --channels "$WORK/channels.jsonl" \
   --app-id $APP --client-secret $SECRET --trust-pem "$WORK/data/tls/broker-cert.pem" --rate "$RATE" \
   --duration-seconds "$SECONDS_RUN" --warmup-seconds 5 --payload-bytes 100 --max-in-flight 2048 --connections 4 \
-  --drain-seconds 30 --report-json "$WORK/control-report.json"
+  --drain-seconds 30 --report-json "$WORK/control-report.json" ${LOAD_TEST_FLAGS:-}
 echo "database: $DB; simulator: $(tail -1 "$WORK/sim.log")"
 echo "work dir: $WORK"
