@@ -906,11 +906,7 @@ public final class DeviceEntity
                     create.channelId(), System.currentTimeMillis())) : "";
             Optional<ControlEvent.ChannelReopened> reopened = allocated
                     ? state.control().reopen(create.appId(), create.channelId()) : Optional.empty();
-            List<Event> events = new java.util.ArrayList<>();
-            creation.events().forEach(e -> events.add(new PolicyChanged(e)));
-            reopened.ifPresent(e -> events.add(new ControlChanged(e)));
-            return (events.isEmpty() ? Effect().none() : Effect().persist(events))
-                    .thenRun(s -> publishChannelStates(creation.events()))
+            return persistPolicy(creation.events(), reopened)
                     .thenRun(s -> {
                         creation.notifications().forEach(this::sendToLink);
                         if (allocated) {
@@ -935,18 +931,13 @@ public final class DeviceEntity
         Optional<ControlEvent.ChannelClosed> queueClosed = closed
                 ? state.control().close(close.appId(), close.channelId(), System.currentTimeMillis(), unpersistedAcks)
                 : Optional.empty();
-        if (queueClosed.isEmpty()) {
-            return apply(closing, close.replyTo(), answer);
-        }
         // its unacked messages are rejected now (not left to their TTL) and later sends answered 410
-        List<Event> events = new java.util.ArrayList<>();
-        closing.events().forEach(e -> events.add(new PolicyChanged(e)));
-        events.add(new ControlChanged(queueClosed.get()));
-        return Effect().persist(events)
+        return persistPolicy(closing.events(), queueClosed)
                 .thenRun(s -> {
-                    publishChannelStates(closing.events());
                     closing.notifications().forEach(this::sendToLink);
-                    publishReceipts(s);
+                    if (queueClosed.isPresent()) {
+                        publishReceipts(s);
+                    }
                 })
                 .thenReply(close.replyTo(), answer::apply);
     }
@@ -1757,11 +1748,19 @@ public final class DeviceEntity
     // ---- applying decisions -----------------------------------------------------------------------
 
     private akka.persistence.typed.javadsl.EffectBuilder<Event, State> persistPolicy(List<DevicePolicyEvent> events) {
-        if (events.isEmpty()) {
+        return persistPolicy(events, Optional.empty());
+    }
+
+    /** The policy's events and, in the same write, a change of the control outbox that goes with them. */
+    private akka.persistence.typed.javadsl.EffectBuilder<Event, State> persistPolicy(List<DevicePolicyEvent> events,
+            Optional<? extends ControlEvent> control) {
+        if (events.isEmpty() && control.isEmpty()) {
             return Effect().none();
         }
-        return Effect().persist(events.stream().<Event>map(PolicyChanged::new).toList())
-                .thenRun(s -> publishChannelStates(events));
+        List<Event> all = new java.util.ArrayList<>(events.size() + 1);
+        events.forEach(e -> all.add(new PolicyChanged(e)));
+        control.ifPresent(e -> all.add(new ControlChanged(e)));
+        return Effect().persist(all).thenRun(s -> publishChannelStates(events));
     }
 
     /** Persists the decision's events, then sends its notifications and the reply made from the new state. */

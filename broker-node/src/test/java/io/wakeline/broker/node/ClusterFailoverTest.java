@@ -147,7 +147,7 @@ class ClusterFailoverTest {
             AtomicBoolean sending = new AtomicBoolean(true);
             AtomicInteger refused = new AtomicInteger();
             List<Thread> senders = startSenders(controlUris, token, accepted, lastAcceptedAt, sending, refused);
-            EndToEndTest.awaitUntil(Duration.ofSeconds(60), () -> total(accepted) >= 300);
+            EndToEndTest.awaitUntil(Duration.ofSeconds(60), () -> ControlTraffic.total(accepted) >= 300);
 
             // 2. kill -9 node 2
             long killedAt = System.nanoTime();
@@ -210,29 +210,16 @@ class ClusterFailoverTest {
             pushToEveryDevice(channels, token, "after-drain", i -> 0, rawReceived, Duration.ofSeconds(30));
 
             // 4. no guaranteed message lost or processed twice, order kept
-            int acceptedBeforeStop = total(accepted);
-            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> total(accepted) >= acceptedBeforeStop + 100);
+            int acceptedBeforeStop = ControlTraffic.total(accepted);
+            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> ControlTraffic.total(accepted) >= acceptedBeforeStop + 100);
             sending.set(false);
             for (Thread sender : senders) {
                 sender.join(10_000);
             }
-            try {
-                EndToEndTest.awaitUntil(Duration.ofSeconds(60), () -> accepted.entrySet().stream()
-                        .allMatch(e -> processed.getOrDefault(e.getKey(), List.of()).containsAll(e.getValue())));
-            } catch (AssertionError e) {
-                throw new AssertionError("not every accepted message was processed: " + simulator.stats().summaryLine(), e);
-            }
-            for (Map.Entry<String, List<Long>> channel : accepted.entrySet()) {
-                List<Long> seen = processed.get(channel.getKey());
-                for (int i = 1; i < seen.size(); i++) {
-                    assertTrue(seen.get(i) > seen.get(i - 1), "order kept and nothing processed twice on "
-                            + channel.getKey() + ": " + seen.get(i - 1) + " then " + seen.get(i));
-                }
-            }
-            assertEquals(0, simulator.stats().control().outOfOrder(), simulator.stats()::summaryLine);
+            ControlTraffic.assertEveryAcceptedProcessedOnceInOrder(accepted, processed, Duration.ofSeconds(60), simulator);
             System.out.printf("cluster test: %d control messages accepted on %d channels (%d sends refused or "
                     + "failed while nodes went away), every one processed exactly once in order | %s%n",
-                    total(accepted), CONTROL_CHANNELS, refused.get(), simulator.stats().summaryLine());
+                    ControlTraffic.total(accepted), CONTROL_CHANNELS, refused.get(), simulator.stats().summaryLine());
         }
     }
 
@@ -480,9 +467,6 @@ class ClusterFailoverTest {
         return first < 0 || last < 0 ? 0 : (last - first) / 1_000_000;
     }
 
-    private static int total(Map<String, List<Long>> byChannel) {
-        return byChannel.values().stream().mapToInt(List::size).sum();
-    }
 
     private static void sleepQuietly(long millis) {
         try {

@@ -148,34 +148,19 @@ class ControlChannelCrashTest {
                 senders.add(sender);
             }
 
-            EndToEndTest.awaitUntil(Duration.ofSeconds(20), () -> total(accepted) >= 150);
+            EndToEndTest.awaitUntil(Duration.ofSeconds(20), () -> ControlTraffic.total(accepted) >= 150);
             broker.kill(); // SIGKILL mid-stream: no shutdown hooks, no flush
-            int acceptedAtKill = total(accepted);
+            int acceptedAtKill = ControlTraffic.total(accepted);
             broker = BrokerProcess.start(configFile, dataDir.resolve("broker-2.log"), https, devicePort);
-            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> total(accepted) >= acceptedAtKill + 150);
+            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> ControlTraffic.total(accepted) >= acceptedAtKill + 150);
             sending.set(false);
             for (Thread sender : senders) {
                 sender.join(10_000);
             }
 
             DeviceSimulator sim = simulator;
-            try {
-                EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> accepted.entrySet().stream()
-                        .allMatch(e -> processed.getOrDefault(e.getKey(), List.of()).containsAll(e.getValue())));
-            } catch (AssertionError e) {
-                throw new AssertionError("not every accepted message was processed: " + sim.stats().summaryLine()
-                        + " accepted=" + sizes(accepted) + " processed=" + sizes(processed), e);
-            }
-            for (Map.Entry<String, List<Long>> channel : accepted.entrySet()) {
-                List<Long> seen = processed.get(channel.getKey());
-                for (int i = 1; i < seen.size(); i++) {
-                    assertTrue(seen.get(i) > seen.get(i - 1), "order kept and nothing processed twice on "
-                            + channel.getKey() + ": " + seen.get(i - 1) + " then " + seen.get(i));
-                }
-                assertTrue(seen.containsAll(channel.getValue()), "none lost on " + channel.getKey());
-            }
-            assertEquals(0, sim.stats().control().outOfOrder(), sim.stats()::summaryLine);
-            System.out.println("crash test " + database + ": accepted=" + total(accepted) + " (" + acceptedAtKill
+            ControlTraffic.assertEveryAcceptedProcessedOnceInOrder(accepted, processed, Duration.ofSeconds(30), sim);
+            System.out.println("crash test " + database + ": accepted=" + ControlTraffic.total(accepted) + " (" + acceptedAtKill
                     + " before the kill) refused-or-failed=" + failures.get() + " | " + sim.stats().summaryLine());
         } finally {
             if (simulator != null) {
@@ -213,15 +198,7 @@ class ControlChannelCrashTest {
         return Integer.toHexString(uri.hashCode());
     }
 
-    private static int total(Map<String, List<Long>> byChannel) {
-        return byChannel.values().stream().mapToInt(List::size).sum();
-    }
 
-    private static String sizes(Map<String, List<Long>> byChannel) {
-        StringBuilder out = new StringBuilder();
-        byChannel.forEach((k, v) -> out.append(k).append('=').append(v.size()).append(' '));
-        return out.toString();
-    }
 
     private static void sleepQuietly(long millis) {
         try {

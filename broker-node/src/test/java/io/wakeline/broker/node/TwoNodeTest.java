@@ -63,10 +63,7 @@ class TwoNodeTest {
                      entityRole + "akka.cluster.roles = [\"entities\"]"));
              BrokerNode nodeA = BrokerNode.start(TestNodeConfig.node(dirA, TestNodeConfig.freePort(), TestNodeConfig.freePort(), 0, database,
                      entityRole + "akka.cluster.seed-nodes = [\"akka://wakeline@127.0.0.1:" + remotingB + "\"]"))) {
-            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> {
-                var members = Cluster.get(nodeA.system()).state().getMembers();
-                return StreamSupport.stream(members.spliterator(), false).filter(m -> m.status() == MemberStatus.up()).count() == 2;
-            });
+            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> upMembers(nodeA) == 2);
 
             Map<String, byte[]> received = new ConcurrentHashMap<>();
             try (DeviceSimulator simulator = DeviceSimulator.start(SimulatorConfig.builder()
