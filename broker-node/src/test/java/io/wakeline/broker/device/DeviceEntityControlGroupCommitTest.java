@@ -24,6 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +43,11 @@ class DeviceEntityControlGroupCommitTest {
     private static PersistenceTestKit journal;
     /** Per persistence id, the size of every write (one AtomicWrite each). */
     private static final List<String> writes = new CopyOnWriteArrayList<>();
+    /**
+     * Journal writes wait until the test has sent everything, so "arrive together" does not depend on the test thread
+     * outrunning the first write (it did not on a loaded CI machine).
+     */
+    private static volatile CountDownLatch sent = new CountDownLatch(0);
 
     @BeforeAll
     static void startTestKit() {
@@ -54,10 +61,22 @@ class DeviceEntityControlGroupCommitTest {
             public ProcessingResult tryProcess(String persistenceId, JournalOperation operation) {
                 if (operation instanceof WriteEvents write) {
                     writes.add(persistenceId + "=" + write.getBatch().size());
+                    awaitSent();
                 }
                 return ProcessingSuccess.getInstance();
             }
         });
+    }
+
+    private static void awaitSent() {
+        try {
+            if (!sent.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test did not finish sending within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterAll
@@ -69,6 +88,7 @@ class DeviceEntityControlGroupCommitTest {
     void clearWrites() {
         journal.clearAll();
         writes.clear();
+        sent = new CountDownLatch(1);
     }
 
     @Test
@@ -83,6 +103,7 @@ class DeviceEntityControlGroupCommitTest {
             entity.tell(new DeviceEntity.EnqueueControlMessage(APP, "chat", i == SENDS - 1 ? "order-0" : i == 0 ? "order-0" : "",
                     ("m" + i).getBytes(StandardCharsets.UTF_8), System.currentTimeMillis(), Long.MAX_VALUE, replies.ref()));
         }
+        sent.countDown();
         List<DeviceEntity.ControlSendReply> answers = replies.receiveSeveralMessages(SENDS);
         for (int i = 0; i < SENDS - 1; i++) {
             assertEquals(DeviceEntity.ControlSendResult.ACCEPTED, answers.get(i).result());
@@ -109,6 +130,7 @@ class DeviceEntityControlGroupCommitTest {
             AppEvent repeated = receipt("x"); // in every record: recorded once
             log.tell(new AppEventLog.Record(List.of(repeated, receipt("m" + i)), replies.ref()));
         }
+        sent.countDown();
         List<AppEventLog.Recorded> answers = replies.receiveSeveralMessages(SENDS);
         assertEquals(new AppEventLog.Recorded(2, 0), answers.get(0));
         for (int i = 1; i < SENDS; i++) {
