@@ -6,6 +6,7 @@
 # Usage: load-test/bench/control-throughput.sh [rate-per-second] [seconds] [devices]
 #   WAKELINE_DB=postgres  run the broker on PostgreSQL (WAKELINE_DB_URL / _USER / _PASSWORD, defaults below;
 #                         the database is emptied of Wakeline tables first) instead of an H2 file (default).
+#   BROKER_JAVA_OPTS      extra JVM options for the broker (e.g. a JFR recording)
 #   LOAD_TEST_FLAGS       extra load-test flags, appended last (e.g. "--http1.1 --connections 64")
 #   SIM_CONTROL_FLAGS     simulator flags that make each device open a control channel and ack its messages
 #                         (default: the device-model population below).
@@ -48,7 +49,7 @@ fi
 
 WAKELINE_DATA_DIR=$WORK/data WAKELINE_APP_SID=$APP WAKELINE_APP_SECRET=$SECRET \
 WAKELINE_HTTPS_PORT=$HTTPS_PORT WAKELINE_DEVICE_PORT=$DEVICE_PORT WAKELINE_REMOTING_PORT=0 WAKELINE_MANAGEMENT_PORT=18558 \
-JAVA_OPTS="-Xms1g -Xmx1g -XX:+UseParallelGC" \
+JAVA_OPTS="-Xms1g -Xmx1g -XX:+UseParallelGC ${BROKER_JAVA_OPTS:-}" \
   broker-node/target/dist/bin/wakeline-broker >"$WORK/broker.log" 2>&1 &
 BROKER=$!; PIDS+=($BROKER)
 for _ in $(seq 1 120); do grep -q "Wakeline node up" "$WORK/broker.log" && break; sleep 1; done
@@ -60,15 +61,22 @@ java -Xmx512m -cp "$SIM_CP" io.wakeline.simulator.SimulatorMain --host 127.0.0.1
   --devices "$DEVICES" --prefix bench- --apps $APP --fleet-secret-hex "$FLEET" --connect-rate 500 \
   --backoff-min-millis 500 --backoff-max-millis 5000 --channel-file "$WORK/channels.jsonl" \
   --duration-seconds 900 --summary-interval-seconds 5 $SIM_CONTROL_FLAGS >"$WORK/sim.log" 2>&1 &
-PIDS+=($!)
+SIM=$!; PIDS+=($SIM)
 for _ in $(seq 1 300); do
   [ -f "$WORK/channels.jsonl" ] && [ "$(grep -c '"kind":"control"' "$WORK/channels.jsonl" || true)" -ge "$DEVICES" ] && break
   sleep 1
 done
 
+# CPU seconds (user + system) a process has used so far
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+BROKER_CPU0=$(cpu $BROKER); SIM_CPU0=$(cpu $SIM)
+/usr/bin/time -f "%U %S" -o "$WORK/load-test.time" \
 java -Xmx1g -cp "$LT_CP" io.wakeline.loadtest.LoadTestMain --scenario control --channels "$WORK/channels.jsonl" \
   --app-id $APP --client-secret $SECRET --trust-pem "$WORK/data/tls/broker-cert.pem" --rate "$RATE" \
   --duration-seconds "$SECONDS_RUN" --warmup-seconds 5 --payload-bytes 100 --max-in-flight 2048 --connections 4 \
   --drain-seconds 30 --report-json "$WORK/control-report.json" ${LOAD_TEST_FLAGS:-}
 echo "database: $DB; simulator: $(tail -1 "$WORK/sim.log")"
+echo "CPU seconds during the load test: broker $(awk -v a="$(cpu $BROKER)" -v b="$BROKER_CPU0" 'BEGIN { print a - b }'), \
+simulator $(awk -v a="$(cpu $SIM)" -v b="$SIM_CPU0" 'BEGIN { print a - b }'), \
+load test $(awk '{ print $1 + $2 }' "$WORK/load-test.time")"
 echo "work dir: $WORK"

@@ -136,10 +136,15 @@ class DeviceEntityControlGroupCommitTest {
         for (int i = 1; i < SENDS; i++) {
             assertEquals(new AppEventLog.Recorded(1, 1), answers.get(i), "record " + i);
         }
-        assertEquals(SENDS + 1, journal.persistedInStorage(AppEventLog.persistenceIdOf(APP).id()).size());
-        List<String> logWrites = writes.stream().filter(w -> w.startsWith(AppEventLog.persistenceIdOf(APP).id() + "="))
-                .toList();
+        List<Object> entries = journal.persistedInStorage(AppEventLog.persistenceIdOf(APP).id());
+        assertEquals(SENDS + 1, entries.stream().mapToInt(e -> AppEventLog.eventsOf(e).size()).sum());
+        assertEquals(logWritesOf(APP).size(), entries.size(), "one journal entry per write");
+        List<String> logWrites = logWritesOf(APP);
         assertTrue(logWrites.size() <= 2, "records queued together go out as one write: " + logWrites);
+    }
+
+    private static List<String> logWritesOf(String app) {
+        return writes.stream().filter(w -> w.startsWith(AppEventLog.persistenceIdOf(app).id() + "=")).toList();
     }
 
     private static AppEvent receipt(String messageId) {

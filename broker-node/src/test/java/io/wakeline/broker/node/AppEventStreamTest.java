@@ -91,7 +91,8 @@ class AppEventStreamTest {
 
         try (EventStreamClient stream = open(app, Optional.empty())) {
             List<Event> events = stream.take(5, WAIT);
-            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), events.stream().map(Event::id).toList());
+            // one log entry per write (each publish here is its own), ids = entry x 1000 + index in the entry
+            assertEquals(List.of(1000L, 1001L, 2000L, 3000L, 3001L), events.stream().map(Event::id).toList());
             assertEquals(List.of("receipt", "receipt", "upstream", "channel-state", "receipt"),
                     events.stream().map(Event::type).toList());
             JsonNode accepted = JSON.readTree(events.get(0).data());
@@ -122,24 +123,34 @@ class AppEventStreamTest {
         long lastSeen;
         try (EventStreamClient first = open(app, Optional.empty())) {
             List<Event> firstFour = first.take(4, WAIT);
-            assertEquals(List.of(1L, 2L, 3L, 4L), firstFour.stream().map(Event::id).toList());
+            assertEquals(List.of(1000L, 2000L, 3000L, 4000L), firstFour.stream().map(Event::id).toList());
             lastSeen = firstFour.get(3).id();
         }
         try (EventStreamClient resumed = open(app, Optional.of(lastSeen))) {
             List<Event> rest = resumed.take(6, WAIT);
-            assertEquals(LongStream.rangeClosed(5, 10).boxed().toList(), rest.stream().map(Event::id).toList());
+            assertEquals(LongStream.rangeClosed(5, 10).map(n -> n * 1000).boxed().toList(),
+                    rest.stream().map(Event::id).toList());
             assertEquals("m5", JSON.readTree(rest.get(0).data()).get("messageId").asText());
-            // published while connected: the live tail
-            publish(app, receipt("m11", MessageFate.ACCEPTED));
-            Event live = resumed.next(WAIT);
-            assertEquals(11L, live.id());
-            assertEquals("m11", JSON.readTree(live.data()).get("messageId").asText());
+            // published while connected: the live tail, three events in one entry
+            publish(app, receipt("m11", MessageFate.ACCEPTED), receipt("m12", MessageFate.ACCEPTED),
+                    receipt("m13", MessageFate.ACCEPTED));
+            List<Event> live = resumed.take(3, WAIT);
+            assertEquals(List.of(11_000L, 11_001L, 11_002L), live.stream().map(Event::id).toList());
+            assertEquals("m11", JSON.readTree(live.get(0).data()).get("messageId").asText());
             Thread.sleep(500);
             assertEquals(List.of(), resumed.drain(), "no repeats");
         }
         try (EventStreamClient byQuery = EventStreamClient.open(client.http(), node.appGatewayUrl(), tokenOf(app),
-                Optional.empty(), "?after=9")) {
-            assertEquals(List.of(10L, 11L), byQuery.take(2, WAIT).stream().map(Event::id).toList());
+                Optional.empty(), "?after=9000")) {
+            assertEquals(List.of(10_000L, 11_000L), byQuery.take(2, WAIT).stream().map(Event::id).toList());
+        }
+        // resuming inside an entry: exactly the rest of it
+        try (EventStreamClient inside = open(app, Optional.of(11_000L))) {
+            List<Event> rest = inside.take(2, WAIT);
+            assertEquals(List.of(11_001L, 11_002L), rest.stream().map(Event::id).toList());
+            assertEquals("m13", JSON.readTree(rest.get(1).data()).get("messageId").asText());
+            Thread.sleep(500);
+            assertEquals(List.of(), inside.drain(), "nothing before the position, nothing twice");
         }
     }
 
@@ -200,7 +211,9 @@ class AppEventStreamTest {
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         try (EventStreamClient stream = open(app, Optional.empty())) {
             List<Event> events = stream.take(publishes, Duration.ofSeconds(60));
-            assertEquals(LongStream.rangeClosed(1, publishes).boxed().toList(), events.stream().map(Event::id).toList());
+            for (int i = 1; i < events.size(); i++) {
+                assertTrue(events.get(i).id() > events.get(i - 1).id(), "ids strictly increase: " + events.get(i).id());
+            }
             assertEquals(publishes, events.stream().map(e -> e.data().replaceAll(".*\"messageId\":\"(c\\d+)\".*", "$1"))
                     .distinct().count());
             Thread.sleep(500);

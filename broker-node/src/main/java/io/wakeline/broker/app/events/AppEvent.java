@@ -2,7 +2,6 @@ package io.wakeline.broker.app.events;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.wakeline.broker.CborSerializable;
 
 /**
  * Something an app server learns on its event stream (issue: "fate to the sender"): the fate of each
@@ -18,7 +17,7 @@ import io.wakeline.broker.CborSerializable;
     @JsonSubTypes.Type(value = AppEvent.ChannelStateChanged.class, name = "channel-state"),
     @JsonSubTypes.Type(value = AppEvent.WebPushReceipt.class, name = "webpush-receipt")
 })
-public sealed interface AppEvent extends CborSerializable {
+public sealed interface AppEvent extends AppEventLog.Entry {
 
     String deviceId();
 

@@ -22,8 +22,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One app's event log (issue "fate to the sender"): its {@link AppEvent}s in the order they were recorded,
- * one journal event each, so an event's sequence number is its id on the event stream ({@code GET /events}).
+ * One app's event log (issue "fate to the sender"): its {@link AppEvent}s in the order they were recorded. Each write
+ * is one journal event, an {@link Events} entry of up to {@link #EVENTS_PER_ENTRY} app events, so a busy app costs
+ * one journal row per write rather than one per receipt (three receipts per guaranteed message). An event's id on
+ * the stream ({@code GET /events}) is {@link #eventId}: its entry's sequence number × 1000 + its index in the entry,
+ * strictly increasing and never reused.
  *
  * <p>The entity id is the package SID; the persistence id is {@code AppEvents|<packageSid>}. A {@link Record}
  * carries a batch (gathered by {@link AppEventBatcher}); the records that arrive while a write is in flight are written
@@ -32,7 +35,36 @@ import java.util.List;
  * goes out once the batch is durable. The window is part of the snapshot, so de-duplication survives recovery.
  */
 public final class AppEventLog
-        extends EventSourcedBehaviorWithEnforcedReplies<AppEventLog.Command, AppEvent, AppEventLog.State> {
+        extends EventSourcedBehaviorWithEnforcedReplies<AppEventLog.Command, AppEventLog.Entry, AppEventLog.State> {
+
+    /** At most this many app events per journal event; the factor between an entry's sequence number and event ids. */
+    public static final int EVENTS_PER_ENTRY = 1000;
+
+    /** The stream id of the {@code index}th event of the entry with {@code sequenceNr}. */
+    public static long eventId(long sequenceNr, int index) {
+        return sequenceNr * EVENTS_PER_ENTRY + index;
+    }
+
+    /** The sequence number of the entry holding event {@code eventId}. */
+    public static long entryOf(long eventId) {
+        return eventId / EVENTS_PER_ENTRY;
+    }
+
+    /** What the log journals: an {@link Events} entry per write, or (logs written before entries) one event each. */
+    public sealed interface Entry extends CborSerializable permits AppEvent, Events {
+    }
+
+    /** The app events of one write, in the order recorded. */
+    public record Events(List<AppEvent> events) implements Entry {
+    }
+
+    /** The app events a journaled entry holds, in order. */
+    public static List<AppEvent> eventsOf(Object entry) {
+        if (entry instanceof Events events) {
+            return events.events();
+        }
+        return entry instanceof AppEvent event ? List.of(event) : List.of();
+    }
 
     public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "AppEvents");
 
@@ -92,8 +124,10 @@ public final class AppEventLog
             this.recent = recent;
         }
 
-        State recorded(AppEvent event) {
-            recent.remember(event.key());
+        State recorded(Entry entry) {
+            for (AppEvent event : eventsOf(entry)) {
+                recent.remember(event.key());
+            }
             return this;
         }
 
@@ -133,7 +167,7 @@ public final class AppEventLog
     }
 
     @Override
-    public CommandHandlerWithReply<Command, AppEvent, State> commandHandler() {
+    public CommandHandlerWithReply<Command, Entry, State> commandHandler() {
         return newCommandHandlerWithReplyBuilder()
                 .forAnyState()
                 .onCommand(Record.class, this::onRecord)
@@ -146,7 +180,7 @@ public final class AppEventLog
      * and Akka stashes commands while a write is in flight, so all records that arrive during one write (from every
      * node's batcher) go out together as the next one. One log per app cannot afford a journal round trip per record.
      */
-    private ReplyEffect<AppEvent, State> onRecord(State state, Record cmd) {
+    private ReplyEffect<Entry, State> onRecord(State state, Record cmd) {
         gathered.add(cmd);
         if (gathered.size() == 1) {
             self.tell(WriteGathered.INSTANCE);
@@ -154,7 +188,7 @@ public final class AppEventLog
         return Effect().noReply();
     }
 
-    private ReplyEffect<AppEvent, State> onWriteGathered(State state, WriteGathered write) {
+    private ReplyEffect<Entry, State> onWriteGathered(State state, WriteGathered write) {
         if (gathered.isEmpty()) {
             return Effect().noReply();
         }
@@ -172,11 +206,15 @@ public final class AppEventLog
             answer.run();
             return Effect().noReply();
         }
-        return Effect().persist(events).thenRun(s -> answer.run()).thenNoReply();
+        List<Entry> entries = new ArrayList<>(events.size() / EVENTS_PER_ENTRY + 1);
+        for (int from = 0; from < events.size(); from += EVENTS_PER_ENTRY) {
+            entries.add(new Events(List.copyOf(events.subList(from, Math.min(events.size(), from + EVENTS_PER_ENTRY)))));
+        }
+        return Effect().persist(entries).thenRun(s -> answer.run()).thenNoReply();
     }
 
     @Override
-    public EventHandler<State, AppEvent> eventHandler() {
+    public EventHandler<State, Entry> eventHandler() {
         return newEventHandlerBuilder()
                 .forAnyState()
                 .onAnyEvent(State::recorded);

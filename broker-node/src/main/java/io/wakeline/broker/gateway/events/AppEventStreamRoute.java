@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /events}: an app's event log as Server-Sent Events (docs/app-server-api.md "Event stream"), through
- * {@link EventLogStream}: each event's {@code id} is its sequence number in the app's {@link AppEventLog}; a
+ * {@link EventLogStream}: each event's {@code id} is its {@link AppEventLog#eventId} in the app's log; a
  * reconnect with {@code Last-Event-ID} (or {@code ?after=}) continues right after it.
  */
 public final class AppEventStreamRoute {
@@ -70,8 +70,8 @@ public final class AppEventStreamRoute {
                     .addHeader(RetryAfter.create(settings.heartbeat().toSeconds()))
                     .withEntity("At most " + settings.maxStreamsPerApp() + " event streams per app"));
         }
-        log.debug("Event stream opened appId={} after={}", open.appId(), open.afterSequenceNr());
-        return complete(stream.response(open.appId(), open.afterSequenceNr(), () -> slots.release(open.appId())));
+        log.debug("Event stream opened appId={} after={}", open.appId(), open.afterEventId());
+        return complete(stream.response(open.appId(), open.afterEventId(), () -> slots.release(open.appId())));
     }
 
     private static EventStreamRequestRules.Head headOf(HttpRequest request) {

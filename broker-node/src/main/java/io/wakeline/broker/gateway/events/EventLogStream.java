@@ -21,8 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One {@link AppEventLog} as a resumable Server-Sent Events response: each event's {@code id} is its sequence
- * number in the log, so a reconnect with {@code Last-Event-ID} continues right after it. Recorded events are
+ * One {@link AppEventLog} as a resumable Server-Sent Events response: each event's {@code id} is
+ * {@link AppEventLog#eventId} (its entry's sequence number and its index in the entry), so a reconnect with
+ * {@code Last-Event-ID} continues right after it. Recorded events are
  * replayed, then the read journal is polled for new ones ({@code jdbc-read-journal.refresh-interval}); idle
  * streams get comment lines every {@code stream.heartbeat}. Serves {@code GET /events} (an app's log) and
  * {@code GET /wp/r/…} (a Web Push receipt subscription's log).
@@ -38,19 +39,18 @@ public final class EventLogStream {
         this.settings = settings;
     }
 
-    /** {@code 200 text/event-stream} with log {@code logId}'s events after {@code afterSequenceNr}; stays open. */
-    public HttpResponse response(String logId, long afterSequenceNr, Runnable whenEnded) {
+    /** {@code 200 text/event-stream} with log {@code logId}'s events after event {@code afterEventId}; stays open. */
+    public HttpResponse response(String logId, long afterEventId, Runnable whenEnded) {
         return HttpResponse.create()
                 .addHeaders(List.of(CacheControl.create(CacheDirectives.NO_CACHE), RawHeader.create("X-Accel-Buffering", "no")))
                 .withEntity(HttpEntities.create(MediaTypes.TEXT_EVENT_STREAM.toContentType(),
-                        frames(logId, afterSequenceNr, whenEnded)));
+                        frames(logId, afterEventId, whenEnded)));
     }
 
-    private Source<ByteString, NotUsed> frames(String logId, long afterSequenceNr, Runnable whenEnded) {
+    private Source<ByteString, NotUsed> frames(String logId, long afterEventId, Runnable whenEnded) {
         String persistenceId = AppEventLog.persistenceIdOf(logId).id();
-        long from = afterSequenceNr + 1;
-        return journal().eventsByPersistenceId(persistenceId, from, Long.MAX_VALUE)
-                .statefulMapConcat(() -> new HorizonCheck(from))
+        return journal().eventsByPersistenceId(persistenceId, Renderer.fromEntry(afterEventId), Long.MAX_VALUE)
+                .statefulMapConcat(() -> new Renderer(afterEventId))
                 .keepAlive(settings.heartbeat(), SseFrames::heartbeat)
                 .watchTermination((notUsed, done) -> {
                     done.whenComplete((d, failure) -> whenEnded.run());
@@ -59,27 +59,40 @@ public final class EventLogStream {
     }
 
     /**
-     * Renders envelopes; when the first one is past the requested position (older events were deleted by
-     * retention) it is preceded by a {@code horizon} event, so the reader knows it missed some.
+     * Renders the events after {@code afterEventId}; when the first entry read is past the one asked for (older entries
+     * were deleted by retention) they are preceded by a {@code horizon} event, so the reader knows it may have missed
+     * some.
      */
-    private static final class HorizonCheck implements akka.japi.function.Function<EventEnvelope, Iterable<ByteString>> {
-        private final long from;
+    static final class Renderer implements akka.japi.function.Function<EventEnvelope, Iterable<ByteString>> {
+        private final long afterEventId;
+        private final long fromEntry;
         private boolean first = true;
 
-        HorizonCheck(long from) {
-            this.from = from;
+        Renderer(long afterEventId) {
+            this.afterEventId = afterEventId;
+            this.fromEntry = fromEntry(afterEventId);
+        }
+
+        /** The entry holding the event after {@code afterEventId}: that event's own entry (the rest of it), or a later one. */
+        static long fromEntry(long afterEventId) {
+            return Math.max(1, AppEventLog.entryOf(afterEventId));
         }
 
         @Override
         public Iterable<ByteString> apply(EventEnvelope envelope) {
-            List<ByteString> out = new ArrayList<>(2);
-            if (first && envelope.sequenceNr() > from) {
-                out.add(SseFrames.event(from - 1, "horizon", "{\"requestedAfter\":" + (from - 1)
-                        + ",\"firstAvailable\":" + envelope.sequenceNr() + "}"));
+            List<AppEvent> events = AppEventLog.eventsOf(envelope.event());
+            List<ByteString> out = new ArrayList<>(events.size() + 1);
+            if (first && envelope.sequenceNr() > fromEntry) {
+                out.add(SseFrames.event(afterEventId, "horizon", "{\"requestedAfter\":" + afterEventId
+                        + ",\"firstAvailable\":" + AppEventLog.eventId(envelope.sequenceNr(), 0) + "}"));
             }
             first = false;
-            if (envelope.event() instanceof AppEvent event) {
-                out.add(SseFrames.event(envelope.sequenceNr(), AppEventJson.eventType(event), AppEventJson.data(event)));
+            for (int i = 0; i < events.size(); i++) {
+                long id = AppEventLog.eventId(envelope.sequenceNr(), i);
+                if (id > afterEventId) {
+                    AppEvent event = events.get(i);
+                    out.add(SseFrames.event(id, AppEventJson.eventType(event), AppEventJson.data(event)));
+                }
             }
             return out;
         }

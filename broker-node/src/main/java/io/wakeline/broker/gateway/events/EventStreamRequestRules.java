@@ -25,8 +25,8 @@ public final class EventStreamRequestRules {
     }
 
     public sealed interface Decision {
-        /** Stream {@code appId}'s events with sequence numbers above {@code afterSequenceNr}. */
-        record Open(String appId, long afterSequenceNr) implements Decision {
+        /** Stream {@code appId}'s events with event ids above {@code afterEventId}. */
+        record Open(String appId, long afterEventId) implements Decision {
         }
 
         record Rejected(Kind kind, String description) implements Decision {
@@ -70,12 +70,12 @@ public final class EventStreamRequestRules {
         if (resume instanceof Resume.Invalid invalid) {
             return badRequest(invalid.description());
         }
-        return new Decision.Open(token.packageSid(), ((Resume.After) resume).sequenceNr());
+        return new Decision.Open(token.packageSid(), ((Resume.After) resume).eventId());
     }
 
     /** Where an event stream resumes: after an event id, or (0) from the start; or why the request is invalid. */
     public sealed interface Resume {
-        record After(long sequenceNr) implements Resume {
+        record After(long eventId) implements Resume {
         }
 
         record Invalid(String description) implements Resume {
@@ -94,14 +94,14 @@ public final class EventStreamRequestRules {
         if (resume.isEmpty() || resume.get().isBlank()) {
             return new Resume.After(0);
         }
-        Optional<Long> sequenceNr = sequenceNr(resume.get().trim());
-        if (sequenceNr.isEmpty()) {
+        Optional<Long> eventId = eventId(resume.get().trim());
+        if (eventId.isEmpty()) {
             return new Resume.Invalid("Last-Event-ID / after must be an event id (a non-negative integer)");
         }
-        return new Resume.After(sequenceNr.get());
+        return new Resume.After(eventId.get());
     }
 
-    private static Optional<Long> sequenceNr(String text) {
+    private static Optional<Long> eventId(String text) {
         if (text.isEmpty() || text.length() > MAX_ID_LENGTH || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return Optional.empty();
         }

@@ -335,7 +335,7 @@ public final class WebPushRoute {
             return error(429, "At most " + events.maxStreamsPerApp() + " streams per receipt subscription")
                     .addHeader(RetryAfter.create(Math.max(1L, events.heartbeat().toSeconds())));
         }
-        long after = ((EventStreamRequestRules.Resume.After) resume).sequenceNr();
+        long after = ((EventStreamRequestRules.Resume.After) resume).eventId();
         log.debug("Receipt stream opened receiptSubscription={} after={}", token.get().receiptSubscriptionId(), after);
         return receiptStreams.response(logId, after, () -> receiptStreamSlots.release(logId));
     }
