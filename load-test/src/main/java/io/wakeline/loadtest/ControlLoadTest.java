@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -37,14 +34,14 @@ public final class ControlLoadTest {
 
     private final LoadTestConfig config;
     private final List<DeviceChannel> channels;
-    private final List<HttpClient> clients;
+    private final RunClients clients;
     private final AccessTokenSource tokens;
     private final RunSettings settings;
     private final Semaphore inFlight;
     private final ControlTally tally = new ControlTally();
     private final String runNonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
 
-    private ControlLoadTest(LoadTestConfig config, List<DeviceChannel> channels, List<HttpClient> clients,
+    private ControlLoadTest(LoadTestConfig config, List<DeviceChannel> channels, RunClients clients,
                             AccessTokenSource tokens, RunSettings settings) {
         this.config = config;
         this.channels = channels;
@@ -73,16 +70,18 @@ public final class ControlLoadTest {
         String appId = config.appId().orElse(apps.iterator().next());
         URI origin = origin(channels.get(0).channelUri());
         URI tokenUri = config.tokenUri().orElse(origin.resolve(LoadTest.TOKEN_PATH));
-        List<HttpClient> clients = clients(config);
-        AccessTokenSource tokens = new AccessTokenSource(clients.get(0), tokenUri, appId, config.clientSecret(),
-                config.requestTimeout());
-        try {
-            tokens.current().get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new LoadTestAbortedException("no access token: " + e.getMessage(), e);
+        try (RunClients clients = RunClients.open(config)) {
+            AccessTokenSource tokens = new AccessTokenSource(clients.tokenClient(), tokenUri, appId,
+                    config.clientSecret(), config.requestTimeout());
+            try {
+                tokens.current().get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new LoadTestAbortedException("no access token: " + e.getMessage(), e);
+            }
+            RunSettings settings = RunSettings.of(config, channels.size(), appId, tokenUri);
+            return new ControlLoadTest(config, channels, clients, tokens, settings)
+                    .execute(origin.resolve(EVENTS_PATH));
         }
-        RunSettings settings = RunSettings.of(config, channels.size(), appId, tokenUri);
-        return new ControlLoadTest(config, channels, clients, tokens, settings).execute(origin.resolve(EVENTS_PATH));
     }
 
     static URI origin(URI uri) {
@@ -91,8 +90,8 @@ public final class ControlLoadTest {
 
     private ControlReport execute(URI eventsUri) throws InterruptedException, LoadTestAbortedException {
         // the stream gets a client of its own: its one long response must not share a connection's streams
-        HttpClient streamClient = clients(config).get(0);
-        try (EventStreamReader reader = new EventStreamReader(streamClient, eventsUri, tokens, this::onStreamEvent)) {
+        try (EventStreamReader reader = new EventStreamReader(clients.newJdkClient(), eventsUri, tokens,
+                this::onStreamEvent)) {
             reader.start();
             if (!reader.awaitConnected(config.requestTimeout())) {
                 throw new LoadTestAbortedException("event stream " + eventsUri + " did not open within "
@@ -143,34 +142,37 @@ public final class ControlLoadTest {
         String clientId = "lt-" + runNonce + "-" + sequence;
         tally.sent(clientId, dueNanos, measured);
         DeviceChannel channel = channels.get((int) (sequence % channels.size()));
-        HttpClient client = clients.get((int) (sequence % clients.size()));
+        int connection = (int) (sequence % config.connections());
         byte[] payload = PayloadLayout.encode(new PayloadLayout.Stamp(sequence, dueEpochNanos), config.payloadBytes());
         tokens.current()
-                .thenCompose(token -> client.sendAsync(HttpRequest.newBuilder(channel.channelUri())
-                        .timeout(config.requestTimeout())
-                        .header("Authorization", "Bearer " + token.value())
-                        .header("Content-Type", "application/octet-stream")
-                        .header(MESSAGE_ID_HEADER, clientId)
-                        .header(TTL_HEADER, Long.toString(config.controlTtl().toSeconds()))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(),
-                        HttpResponse.BodyHandlers.discarding())
-                        .whenComplete((response, failure) -> {
-                            if (response != null && response.statusCode() == 401) {
+                .thenCompose(token -> clients.sender().post(connection, request(channel, clientId, payload, token))
+                        .whenComplete((answer, failure) -> {
+                            if (answer != null && answer.statusCode() == 401) {
                                 tokens.renewAfterRejection(token);
                             }
                         }))
-                .whenComplete((response, failure) -> {
+                .whenComplete((answer, failure) -> {
                     try {
                         if (failure != null) {
                             tally.transportError(clientId);
                         } else {
-                            tally.answered(clientId, response.statusCode(),
-                                    response.headers().firstValue(MESSAGE_ID_HEADER).orElse(null), System.nanoTime());
+                            tally.answered(clientId, answer.statusCode(),
+                                    answer.header(MESSAGE_ID_HEADER).orElse(null), System.nanoTime());
                         }
                     } finally {
                         inFlight.release();
                     }
                 });
+    }
+
+    private PostRequest request(DeviceChannel channel, String clientId, byte[] payload,
+            AccessTokenSource.AccessToken token) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + token.value());
+        headers.put("Content-Type", "application/octet-stream");
+        headers.put(MESSAGE_ID_HEADER, clientId);
+        headers.put(TTL_HEADER, Long.toString(config.controlTtl().toSeconds()));
+        return new PostRequest(channel.channelUri(), headers, payload);
     }
 
     private void onStreamEvent(EventStreamReader.StreamEvent event) {
@@ -187,21 +189,6 @@ public final class ControlLoadTest {
             // a receipt this version does not understand counts as unmatched
             tally.receipt("", ControlTally.Fate.ACCEPTED, arrival);
         }
-    }
-
-    private static List<HttpClient> clients(LoadTestConfig config) throws LoadTestAbortedException {
-        javax.net.ssl.SSLContext ssl;
-        try {
-            ssl = PinnedTrust.sslContext(config.trustPem(), config.hostnameVerification());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new LoadTestAbortedException("cannot trust " + config.trustPem() + ": " + e.getMessage(), e);
-        }
-        List<HttpClient> clients = new ArrayList<>(config.connections());
-        for (int i = 0; i < config.connections(); i++) {
-            clients.add(HttpClient.newBuilder().version(config.httpVersion()).sslContext(ssl)
-                    .connectTimeout(config.requestTimeout()).followRedirects(HttpClient.Redirect.NEVER).build());
-        }
-        return List.copyOf(clients);
     }
 
     private static void parkUntil(long deadlineNanos) throws InterruptedException {

@@ -82,6 +82,8 @@ public record ControlReport(
         StringBuilder table = new StringBuilder();
         row(table, "command line", String.join(" ", commandLine));
         row(table, "scenario", "control: " + settings.channelCount() + " control channels of " + settings.appId());
+        row(table, "HTTP client", settings.client() + ", " + settings.httpVersion() + " over " + settings.connections()
+                + " connection(s), max in flight " + settings.maxInFlight());
         row(table, "target rate", format("%.1f msg/s for %.3f s", targetRatePerSecond, measuredSeconds));
         row(table, "sent / accepted", sent + " / " + accepted + " (transport errors " + transportErrors
                 + ", skipped " + skipped + ")");

@@ -94,7 +94,8 @@ public record LoadReport(
         row(table, "channels", settings.channelCount() + " of " + settings.appId() + " from " + settings.channelsFile());
         row(table, "broker token URL", settings.tokenUrl());
         row(table, "HTTP version (preferred)", settings.httpVersion() + " over " + settings.connections()
-                + " client(s), payload " + settings.payloadBytes() + " B, max in flight " + settings.maxInFlight());
+                + " connection(s) of the " + settings.client() + " client, payload " + settings.payloadBytes()
+                + " B, max in flight " + settings.maxInFlight());
         row(table, "target rate", format("%.1f msg/s", targetRatePerSecond));
         row(table, "achieved send rate", format("%.1f msg/s", achievedSendRatePerSecond));
         row(table, "measured duration", format("%.3f s (after %.3f s warm-up, %d sent then)", measuredSeconds,

@@ -2,11 +2,8 @@ package io.wakeline.loadtest;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLContext;
 
 /**
  * An open-loop run against the broker's WNS-compatible API: notification {@code n} is due at
@@ -33,7 +29,6 @@ public final class LoadTest {
 
     private final LoadTestConfig config;
     private final List<DeviceChannel> channels;
-    private final List<HttpClient> clients;
     private final AccessTokenSource tokens;
     private final RawNotificationSender sender;
     private final Semaphore inFlight;
@@ -41,14 +36,13 @@ public final class LoadTest {
     private final RunTally measured = new RunTally();
     private final RunSettings settings;
 
-    private LoadTest(LoadTestConfig config, List<DeviceChannel> channels, List<HttpClient> clients,
+    private LoadTest(LoadTestConfig config, List<DeviceChannel> channels, PostTransport transport,
             AccessTokenSource tokens, RunSettings settings) {
         this.config = config;
         this.channels = channels;
-        this.clients = clients;
         this.tokens = tokens;
         this.settings = settings;
-        this.sender = new RawNotificationSender(tokens, config.requestTimeout(), config.requestForStatus());
+        this.sender = new RawNotificationSender(tokens, transport, config.requestForStatus());
         this.inFlight = new Semaphore(config.maxInFlight());
     }
 
@@ -63,12 +57,13 @@ public final class LoadTest {
         List<DeviceChannel> channels = readChannels(config);
         String appId = resolveAppId(config, channels);
         URI tokenUri = config.tokenUri().orElseGet(() -> defaultTokenUri(channels.get(0).channelUri()));
-        List<HttpClient> clients = clients(config, sslContext(config));
-        AccessTokenSource tokens = new AccessTokenSource(clients.get(0), tokenUri, appId, config.clientSecret(),
-                config.requestTimeout());
-        awaitFirstToken(tokens, config);
-        RunSettings settings = RunSettings.of(config, channels.size(), appId, tokenUri);
-        return new LoadTest(config, channels, clients, tokens, settings).execute();
+        try (RunClients clients = RunClients.open(config)) {
+            AccessTokenSource tokens = new AccessTokenSource(clients.tokenClient(), tokenUri, appId,
+                    config.clientSecret(), config.requestTimeout());
+            awaitFirstToken(tokens, config);
+            RunSettings settings = RunSettings.of(config, channels.size(), appId, tokenUri);
+            return new LoadTest(config, channels, clients.sender(), tokens, settings).execute();
+        }
     }
 
     /** {@code https://host:port/accesstoken.srf} for a channel URI {@code https://host:port/w/...}. */
@@ -114,8 +109,8 @@ public final class LoadTest {
         phase.sent();
         byte[] payload = PayloadLayout.encode(new PayloadLayout.Stamp(sequence, dueEpochNanos), config.payloadBytes());
         DeviceChannel channel = channels.get((int) (sequence % channels.size()));
-        HttpClient client = clients.get((int) (sequence % clients.size()));
-        sender.send(client, channel.channelUri(), payload).whenComplete((outcome, impossible) -> {
+        int connection = (int) (sequence % config.connections());
+        sender.send(connection, channel.channelUri(), payload).whenComplete((outcome, impossible) -> {
             try {
                 phase.record(outcome, System.nanoTime() - dueNanos);
             } finally {
@@ -171,27 +166,6 @@ public final class LoadTest {
                     + " apps " + apps + "; choose one with --app-id");
         }
         return apps.iterator().next();
-    }
-
-    private static SSLContext sslContext(LoadTestConfig config) throws LoadTestAbortedException {
-        try {
-            return PinnedTrust.sslContext(config.trustPem(), config.hostnameVerification());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new LoadTestAbortedException("cannot trust " + config.trustPem() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static List<HttpClient> clients(LoadTestConfig config, SSLContext sslContext) {
-        List<HttpClient> clients = new ArrayList<>(config.connections());
-        for (int i = 0; i < config.connections(); i++) {
-            clients.add(HttpClient.newBuilder()
-                    .version(config.httpVersion())
-                    .sslContext(sslContext)
-                    .connectTimeout(config.requestTimeout())
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .build());
-        }
-        return List.copyOf(clients);
     }
 
     private static void awaitFirstToken(AccessTokenSource tokens, LoadTestConfig config)

@@ -59,14 +59,22 @@ public final class LoadTestArguments {
               --warmup-seconds N         unmeasured phase before it (default 0)
               --payload-bytes N          raw payload size, >= 16 (default 100); bytes 0-7 sequence,
                                          8-15 intended send time in epoch ns, then 'a'..'z' filler
-              --connections N            HTTP clients used round-robin (default 1); each client holds
-                                         one HTTP/2 connection, or one socket per outstanding HTTP/1.1 request
-              --http-version 2|1.1       preferred HTTP version (default 2, via ALPN; falls back to 1.1)
+              --client jdk|netty         HTTP client for the sends (default netty): netty is Netty's HTTP/2
+                                         client, HTTP/2 only (a server that does not choose h2 by ALPN
+                                         gives transport errors), much cheaper in CPU per request; jdk is
+                                         java.net.http.HttpClient. HTTP/1.1 runs always use the JDK client,
+                                         and so do the token request and the control scenario's GET /events
+              --connections N            connections used round-robin (default 1): N HTTP/2 connections
+                                         per origin; with the JDK client N HttpClients, each holding one
+                                         HTTP/2 connection, or one socket per outstanding HTTP/1.1 request
+              --http-version 2|1.1       preferred HTTP version (default 2, via ALPN; the JDK client falls
+                                         back to 1.1); 1.1 means the JDK client
               --http2, --http1.1         shorthands for --http-version
               --max-in-flight N          outstanding sends bound (default 256); a send due at the bound
-                                         is counted as skipped, never queued. Over HTTP/2 keep it at most
-                                         connections x the broker's max concurrent streams: the JDK client
-                                         fails excess streams instead of queueing them
+                                         is counted as skipped, never queued. The netty client queues
+                                         streams beyond the broker's max concurrent streams per connection
+                                         (within their timeout); with --client jdk over HTTP/2 keep it at
+                                         most connections x that limit: the JDK client fails excess streams
               --request-status           add X-WNS-RequestForStatus: true
               --request-timeout-seconds N  per request (default 10)
               --drain-seconds N          wait for outstanding answers after the last send (default 10)
@@ -175,6 +183,7 @@ public final class LoadTestArguments {
                 case "--report-json" -> reportJson = Optional.of(Path.of(value));
                 case "--scenario" -> config.scenario(scenario(value));
                 case "--ttl-seconds" -> config.controlTtl(seconds(flag, value));
+                case "--client" -> config.client(client(value));
                 default -> throw new IllegalArgumentException("unknown option " + flag + " (see --help)");
             }
         }
@@ -194,6 +203,15 @@ public final class LoadTestArguments {
             case "control" -> LoadTestConfig.Scenario.CONTROL;
             default -> throw new IllegalArgumentException("--scenario must be raw or control, got " + value);
         };
+    }
+
+    private static ClientKind client(String value) {
+        for (ClientKind kind : ClientKind.values()) {
+            if (kind.flagValue().equals(value)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("--client must be jdk or netty, got " + value);
     }
 
     private static HttpClient.Version httpVersion(String value) {

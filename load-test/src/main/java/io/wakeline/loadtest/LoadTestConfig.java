@@ -22,8 +22,9 @@ import java.util.Optional;
  * @param duration             measured phase; the run is warm-up + this, then a bounded drain
  * @param warmup               phase before measuring whose sends are counted apart (may be zero)
  * @param payloadBytes         raw payload size; see {@link PayloadLayout} for its contents
- * @param connections          number of HTTP clients, used round-robin (each holds its own connections)
- * @param httpVersion          preferred HTTP version; HTTP/2 is negotiated by ALPN, else HTTP/1.1 is used
+ * @param connections          HTTP/2 connections per origin used round-robin ({@code --client jdk}: JDK clients,
+ *                             each with its own connections)
+ * @param httpVersion          preferred HTTP version; HTTP/2 is negotiated by ALPN, else (JDK client) HTTP/1.1 is used
  * @param maxInFlight          bound on outstanding sends; a send due while at the bound is skipped, not queued
  * @param requestForStatus     adds {@code X-WNS-RequestForStatus: true}
  * @param requestTimeout       per-request timeout (token and send)
@@ -31,6 +32,7 @@ import java.util.Optional;
  * @param commandLine          how the run was invoked, echoed in the report (secrets already redacted)
  * @param scenario             what to drive: raw WNS notifications (default) or guaranteed control messages
  * @param controlTtl           {@code X-Wakeline-TTL} of each control message (control scenario only)
+ * @param client               which HTTP client sends the scenario's requests; HTTP/1.1 always uses the JDK's
  */
 public record LoadTestConfig(
         Path channelsFile,
@@ -51,7 +53,8 @@ public record LoadTestConfig(
         Duration drainTimeout,
         List<String> commandLine,
         Scenario scenario,
-        Duration controlTtl) {
+        Duration controlTtl,
+        ClientKind client) {
 
     public static final double DEFAULT_RATE_PER_SECOND = 100;
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
@@ -95,6 +98,7 @@ public record LoadTestConfig(
         commandLine = List.copyOf(commandLine);
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(controlTtl, "controlTtl");
+        Objects.requireNonNull(client, "client");
         require(controlTtl.toSeconds() >= 1, "control TTL must be at least 1 s, got " + controlTtl);
         require(!clientSecret.isEmpty(), "client secret must not be empty");
         require(ratePerSecond > 0 && ratePerSecond <= MAX_RATE_PER_SECOND,
@@ -119,6 +123,11 @@ public record LoadTestConfig(
         return new Builder();
     }
 
+    /** The client that actually sends: the Netty client speaks only HTTP/2, so HTTP/1.1 runs use the JDK's. */
+    public ClientKind effectiveClient() {
+        return httpVersion == HttpClient.Version.HTTP_1_1 ? ClientKind.JDK : client;
+    }
+
     /** Keeps the client secret out of logs and stack traces. */
     @Override
     public String toString() {
@@ -128,7 +137,8 @@ public record LoadTestConfig(
                 + ", payloadBytes=" + payloadBytes + ", connections=" + connections + ", httpVersion=" + httpVersion
                 + ", maxInFlight=" + maxInFlight + ", requestForStatus=" + requestForStatus
                 + ", requestTimeout=" + requestTimeout + ", drainTimeout=" + drainTimeout
-                + ", commandLine=" + commandLine + ", scenario=" + scenario + ", controlTtl=" + controlTtl + "]";
+                + ", commandLine=" + commandLine + ", scenario=" + scenario + ", controlTtl=" + controlTtl
+                + ", client=" + client + "]";
     }
 
     private static void require(boolean condition, String message) {
@@ -159,6 +169,7 @@ public record LoadTestConfig(
         private List<String> commandLine = List.of();
         private Scenario scenario = Scenario.RAW;
         private Duration controlTtl = DEFAULT_CONTROL_TTL;
+        private ClientKind client = ClientKind.NETTY;
 
         private Builder() {
         }
@@ -253,6 +264,11 @@ public record LoadTestConfig(
             return this;
         }
 
+        public Builder client(ClientKind client) {
+            this.client = client;
+            return this;
+        }
+
         public Builder commandLine(List<String> commandLine) {
             this.commandLine = commandLine;
             return this;
@@ -266,7 +282,7 @@ public record LoadTestConfig(
             return new LoadTestConfig(channelsFile, Optional.ofNullable(appId), clientSecret,
                     Optional.ofNullable(tokenUri), trustPem, hostnameVerification, ratePerSecond, duration, warmup,
                     payloadBytes, connections, httpVersion, maxInFlight, requestForStatus, requestTimeout,
-                    drainTimeout, commandLine, scenario, controlTtl);
+                    drainTimeout, commandLine, scenario, controlTtl, client);
         }
     }
 }

@@ -2,10 +2,8 @@ package io.wakeline.loadtest;
 
 import io.wakeline.loadtest.AccessTokenSource.AccessToken;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,51 +20,49 @@ final class RawNotificationSender {
     private static final int MAX_ATTEMPTS = 2;
 
     private final AccessTokenSource tokens;
-    private final Duration requestTimeout;
+    private final PostTransport transport;
     private final boolean requestForStatus;
 
-    RawNotificationSender(AccessTokenSource tokens, Duration requestTimeout, boolean requestForStatus) {
+    RawNotificationSender(AccessTokenSource tokens, PostTransport transport, boolean requestForStatus) {
         this.tokens = tokens;
-        this.requestTimeout = requestTimeout;
+        this.transport = transport;
         this.requestForStatus = requestForStatus;
     }
 
-    CompletableFuture<SendOutcome> send(HttpClient client, URI channelUri, byte[] payload) {
-        return attempt(client, channelUri, payload, FIRST_ATTEMPT);
+    /** @param connection which connection to send on (the caller spreads them round-robin) */
+    CompletableFuture<SendOutcome> send(int connection, URI channelUri, byte[] payload) {
+        return attempt(connection, channelUri, payload, FIRST_ATTEMPT);
     }
 
-    private CompletableFuture<SendOutcome> attempt(HttpClient client, URI channelUri, byte[] payload, int attempt) {
+    private CompletableFuture<SendOutcome> attempt(int connection, URI channelUri, byte[] payload, int attempt) {
         return tokens.current()
-                .thenCompose(token -> client.sendAsync(request(channelUri, payload, token),
-                                HttpResponse.BodyHandlers.discarding())
-                        .thenCompose(response -> onResponse(response, token, client, channelUri, payload, attempt)))
+                .thenCompose(token -> transport.post(connection, request(channelUri, payload, token))
+                        .thenCompose(answer -> onAnswer(answer, token, connection, channelUri, payload, attempt)))
                 .exceptionally(error -> failed(error, attempt));
     }
 
-    private CompletableFuture<SendOutcome> onResponse(HttpResponse<Void> response, AccessToken token,
-            HttpClient client, URI channelUri, byte[] payload, int attempt) {
-        if (response.statusCode() == UNAUTHORIZED && attempt < MAX_ATTEMPTS) {
+    private CompletableFuture<SendOutcome> onAnswer(PostAnswer answer, AccessToken token, int connection,
+            URI channelUri, byte[] payload, int attempt) {
+        if (answer.statusCode() == UNAUTHORIZED && attempt < MAX_ATTEMPTS) {
             return tokens.renewAfterRejection(token)
-                    .thenCompose(renewed -> attempt(client, channelUri, payload, attempt + 1));
+                    .thenCompose(renewed -> attempt(connection, channelUri, payload, attempt + 1));
         }
-        String wnsStatus = response.headers().firstValue(WnsStatus.HEADER)
-                .or(() -> response.headers().firstValue(WnsStatus.LEGACY_HEADER))
+        String wnsStatus = answer.header(WnsStatus.HEADER)
+                .or(() -> answer.header(WnsStatus.LEGACY_HEADER))
                 .orElse(null);
-        return CompletableFuture.completedFuture(new SendOutcome.Answered(response.statusCode(),
-                Optional.ofNullable(wnsStatus), response.version(), attempt));
+        return CompletableFuture.completedFuture(new SendOutcome.Answered(answer.statusCode(),
+                Optional.ofNullable(wnsStatus), answer.version(), attempt));
     }
 
-    private HttpRequest request(URI channelUri, byte[] payload, AccessToken token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(channelUri)
-                .timeout(requestTimeout)
-                .header("Authorization", "Bearer " + token.value())
-                .header("Content-Type", "application/octet-stream")
-                .header("X-WNS-Type", "wns/raw")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+    private PostRequest request(URI channelUri, byte[] payload, AccessToken token) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + token.value());
+        headers.put("Content-Type", "application/octet-stream");
+        headers.put("X-WNS-Type", "wns/raw");
         if (requestForStatus) {
-            request.header("X-WNS-RequestForStatus", "true");
+            headers.put("X-WNS-RequestForStatus", "true");
         }
-        return request.build();
+        return new PostRequest(channelUri, headers, payload);
     }
 
     private static SendOutcome failed(Throwable error, int attempt) {

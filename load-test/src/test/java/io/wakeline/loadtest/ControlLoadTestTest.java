@@ -1,6 +1,7 @@
 package io.wakeline.loadtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -35,9 +36,10 @@ class ControlLoadTestTest {
         certificate = TestCertificate.generate(certificates, TestCertificate.LOOPBACK_NAMES);
     }
 
+    /** Over HTTP/2, like the broker: the sends go through the default Netty client, token and events through the JDK's. */
     @BeforeEach
     void startBroker() throws Exception {
-        broker = FakeControlBroker.start(certificate);
+        broker = FakeControlBroker.startHttp2(certificate);
     }
 
     @AfterEach
@@ -46,9 +48,13 @@ class ControlLoadTestTest {
     }
 
     private LoadTestConfig.Builder config() throws Exception {
+        return config(broker);
+    }
+
+    private LoadTestConfig.Builder config(FakeControlBroker target) throws Exception {
         return LoadTestConfig.builder()
                 .scenario(LoadTestConfig.Scenario.CONTROL)
-                .channelsFile(broker.writeChannelFile(work, 3))
+                .channelsFile(target.writeChannelFile(work, 3))
                 .clientSecret(FakeControlBroker.CLIENT_SECRET)
                 .trustPem(certificate.pem())
                 .ratePerSecond(200)
@@ -74,6 +80,21 @@ class ControlLoadTestTest {
                 "acks come after accepts: " + report.toTable());
         assertTrue(report.acceptedPerSecond() > 150 && report.ackedPerSecond() > 100, report.toTable());
         assertEquals(200, broker.clientIds().stream().distinct().count(), "every message id is unique");
+        assertEquals("netty", report.settings().client());
+        assertFalse(Http2PostTransportTest.eventLoopThreadsAlive(), "the run closed its client");
+    }
+
+    @Test
+    void theJdkClientDrivesAnHttp11BrokerToo() throws Exception {
+        try (FakeControlBroker http11Only = FakeControlBroker.start(certificate)) {
+            ControlReport report = ControlLoadTest.run(config(http11Only).client(ClientKind.JDK).ratePerSecond(100)
+                    .build());
+
+            assertEquals(100, report.acked());
+            assertEquals(new TreeMap<>(Map.of(201, 100L)), report.httpStatusCounts());
+            assertEquals(0, report.transportErrors());
+            assertEquals("jdk", report.settings().client());
+        }
     }
 
     @Test

@@ -1,13 +1,8 @@
 package io.wakeline.loadtest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,14 +12,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for the broker's guaranteed path on loopback HTTPS: the token endpoint, control sends to
  * {@code /cc/<token>} answered 201 with a broker message id, and {@code GET /events} (SSE) carrying an
  * ACCEPTED, DELIVERED and ACKED receipt per accepted message, resumable by {@code Last-Event-ID}.
+ * {@link #start} serves HTTP/1.1 (for the JDK client), {@link #startHttp2} HTTP/2 (the broker's protocol,
+ * and the only one the default Netty client speaks).
  */
 final class FakeControlBroker implements AutoCloseable {
     static final String APP_ID = FakeWnsBroker.APP_ID;
@@ -32,8 +27,9 @@ final class FakeControlBroker implements AutoCloseable {
     private static final String TOKEN = "control-token";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpsServer server;
-    private final ExecutorService workers;
+    private static final int WORKER_THREADS = 16;
+
+    private FakeFront front;
     /** The app's event log: index + 1 is the event id. */
     private final List<String> log = new ArrayList<>();
     private final AtomicInteger streamsOpened = new AtomicInteger();
@@ -41,21 +37,24 @@ final class FakeControlBroker implements AutoCloseable {
     private final List<String> clientIds = new ArrayList<>();
     private volatile int dropFirstStreamAfter = Integer.MAX_VALUE;
 
-    private FakeControlBroker(HttpsServer server, ExecutorService workers) {
-        this.server = server;
-        this.workers = workers;
+    private FakeControlBroker() {
     }
 
+    /** Over HTTP/1.1 only. */
     static FakeControlBroker start(TestCertificate certificate) throws IOException, GeneralSecurityException {
-        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
-        ExecutorService workers = Executors.newFixedThreadPool(16);
-        server.setExecutor(workers);
-        FakeControlBroker broker = new FakeControlBroker(server, workers);
-        server.createContext(LoadTest.TOKEN_PATH, broker::token);
-        server.createContext("/cc/", broker::send);
-        server.createContext(ControlLoadTest.EVENTS_PATH, broker::events);
-        server.start();
+        return start(certificate, FakeFront.Protocol.HTTP_1_1);
+    }
+
+    /** Over HTTP/2 only. */
+    static FakeControlBroker startHttp2(TestCertificate certificate) throws IOException, GeneralSecurityException {
+        return start(certificate, FakeFront.Protocol.HTTP_2);
+    }
+
+    private static FakeControlBroker start(TestCertificate certificate, FakeFront.Protocol protocol)
+            throws IOException, GeneralSecurityException {
+        FakeControlBroker broker = new FakeControlBroker();
+        broker.front = FakeFront.start(protocol, certificate, WORKER_THREADS, Map.of(LoadTest.TOKEN_PATH, broker::token,
+                "/cc/", broker::send, ControlLoadTest.EVENTS_PATH, broker::events));
         return broker;
     }
 
@@ -84,7 +83,7 @@ final class FakeControlBroker implements AutoCloseable {
     /** Control channel lines ("kind":"control") plus one WNS channel line the control scenario must skip. */
     Path writeChannelFile(Path directory, int controlChannels) throws IOException {
         List<String> lines = new ArrayList<>();
-        String base = "https://127.0.0.1:" + server.getAddress().getPort();
+        String base = "https://127.0.0.1:" + front.port();
         lines.add(JSON.writeValueAsString(Map.of("deviceId", "dev-w", "appId", APP_ID, "channelUri", base + "/w/raw",
                 "channelId", "raw", "expiresAtMillis", Long.MAX_VALUE)));
         for (int i = 0; i < controlChannels; i++) {
@@ -98,45 +97,39 @@ final class FakeControlBroker implements AutoCloseable {
     }
 
     URI base() {
-        return URI.create("https://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("https://127.0.0.1:" + front.port());
     }
 
-    private void token(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            int status = body.contains("client_secret=" + CLIENT_SECRET) ? 200 : 400;
-            byte[] answer = ("{\"access_token\":\"" + TOKEN + "\",\"token_type\":\"bearer\",\"expires_in\":86400}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, answer.length);
-            exchange.getResponseBody().write(answer);
-        }
+    private void token(FakeExchange exchange) throws IOException {
+        String body = new String(exchange.requestBody(), StandardCharsets.UTF_8);
+        int status = body.contains("client_secret=" + CLIENT_SECRET) ? 200 : 400;
+        byte[] answer = ("{\"access_token\":\"" + TOKEN + "\",\"token_type\":\"bearer\",\"expires_in\":86400}")
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.responseHeaders().put("Content-Type", "application/json");
+        exchange.respond(status, answer);
     }
 
-    private void send(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            exchange.getRequestBody().readAllBytes();
-            String clientId = exchange.getRequestHeaders().getFirst(ControlLoadTest.MESSAGE_ID_HEADER);
-            if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                exchange.sendResponseHeaders(401, -1);
-                return;
-            }
-            if (clientId == null || exchange.getRequestHeaders().getFirst(ControlLoadTest.TTL_HEADER) == null) {
-                exchange.sendResponseHeaders(400, -1);
-                return;
-            }
-            String brokerId = "b-" + clientId;
-            synchronized (this) {
-                clientIds.add(clientId);
-                // like the broker: ACCEPTED is recorded before the answer goes out
-                log.add(receipt(brokerId, "accepted"));
-                log.add(receipt(brokerId, "delivered"));
-                log.add(receipt(brokerId, "acked"));
-                notifyAll();
-            }
-            exchange.getResponseHeaders().set(ControlLoadTest.MESSAGE_ID_HEADER, brokerId);
-            exchange.sendResponseHeaders(201, -1);
+    private void send(FakeExchange exchange) throws IOException {
+        String clientId = exchange.requestHeader(ControlLoadTest.MESSAGE_ID_HEADER);
+        if (!("Bearer " + TOKEN).equals(exchange.requestHeader("Authorization"))) {
+            exchange.respond(401, new byte[0]);
+            return;
         }
+        if (clientId == null || exchange.requestHeader(ControlLoadTest.TTL_HEADER) == null) {
+            exchange.respond(400, new byte[0]);
+            return;
+        }
+        String brokerId = "b-" + clientId;
+        synchronized (this) {
+            clientIds.add(clientId);
+            // like the broker: ACCEPTED is recorded before the answer goes out
+            log.add(receipt(brokerId, "accepted"));
+            log.add(receipt(brokerId, "delivered"));
+            log.add(receipt(brokerId, "acked"));
+            notifyAll();
+        }
+        exchange.responseHeaders().put(ControlLoadTest.MESSAGE_ID_HEADER, brokerId);
+        exchange.respond(201, new byte[0]);
     }
 
     private static String receipt(String messageId, String fate) {
@@ -153,21 +146,20 @@ final class FakeControlBroker implements AutoCloseable {
         }
     }
 
-    private void events(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                exchange.sendResponseHeaders(401, -1);
+    private void events(FakeExchange exchange) throws IOException {
+        try {
+            if (!("Bearer " + TOKEN).equals(exchange.requestHeader("Authorization"))) {
+                exchange.respond(401, new byte[0]);
                 return;
             }
             boolean first = streamsOpened.incrementAndGet() == 1;
-            String lastEventId = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+            String lastEventId = exchange.requestHeader("Last-Event-ID");
             synchronized (this) {
                 lastEventIds.add(lastEventId == null ? "" : lastEventId);
             }
             int next = lastEventId == null ? 0 : Integer.parseInt(lastEventId);
-            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            OutputStream out = exchange.getResponseBody();
+            exchange.responseHeaders().put("Content-Type", "text/event-stream");
+            OutputStream out = exchange.respondStreaming(200);
             int written = 0;
             while (true) {
                 List<String> batch;
@@ -198,7 +190,6 @@ final class FakeControlBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        workers.shutdownNow();
+        front.close();
     }
 }

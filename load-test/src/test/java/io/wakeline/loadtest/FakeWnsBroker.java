@@ -1,12 +1,7 @@
 package io.wakeline.loadtest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -30,6 +23,8 @@ import java.util.stream.Collectors;
  * A stand-in for the broker's WNS-compatible API on loopback HTTPS: the token endpoint and raw
  * sends to {@code /w/<channel>}, with knobs for the answers the load test must count. It records
  * every send it served so tests can compare the report against what the server actually saw.
+ * {@link #start} serves HTTP/1.1 (for the JDK client), {@link #startHttp2} HTTP/2 (the broker's
+ * protocol, and the only one the default Netty client speaks).
  */
 final class FakeWnsBroker implements AutoCloseable {
 
@@ -54,8 +49,7 @@ final class FakeWnsBroker implements AutoCloseable {
     record ServedSend(String channel, int status, byte[] payload, String bearerToken, Map<String, String> headers) {
     }
 
-    private final HttpsServer server;
-    private final ExecutorService workers;
+    private FakeFront front;
     private final Map<String, ChannelAnswer> answers = new ConcurrentHashMap<>();
     private final List<ServedSend> served = new ArrayList<>();
     private final AtomicInteger tokenRequests = new AtomicInteger();
@@ -63,20 +57,24 @@ final class FakeWnsBroker implements AutoCloseable {
     private volatile long firstTokenValidUses = Long.MAX_VALUE;
     private volatile Duration answerDelay = Duration.ZERO;
 
-    private FakeWnsBroker(HttpsServer server, ExecutorService workers) {
-        this.server = server;
-        this.workers = workers;
+    private FakeWnsBroker() {
     }
 
+    /** Over HTTP/1.1 only. */
     static FakeWnsBroker start(TestCertificate certificate) throws IOException, GeneralSecurityException {
-        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
-        ExecutorService workers = Executors.newFixedThreadPool(WORKER_THREADS);
-        server.setExecutor(workers);
-        FakeWnsBroker broker = new FakeWnsBroker(server, workers);
-        server.createContext(LoadTest.TOKEN_PATH, broker::token);
-        server.createContext(CHANNEL_PATH, broker::send);
-        server.start();
+        return start(certificate, FakeFront.Protocol.HTTP_1_1);
+    }
+
+    /** Over HTTP/2 only. */
+    static FakeWnsBroker startHttp2(TestCertificate certificate) throws IOException, GeneralSecurityException {
+        return start(certificate, FakeFront.Protocol.HTTP_2);
+    }
+
+    private static FakeWnsBroker start(TestCertificate certificate, FakeFront.Protocol protocol)
+            throws IOException, GeneralSecurityException {
+        FakeWnsBroker broker = new FakeWnsBroker();
+        broker.front = FakeFront.start(protocol, certificate, WORKER_THREADS,
+                Map.of(LoadTest.TOKEN_PATH, broker::token, CHANNEL_PATH, broker::send));
         return broker;
     }
 
@@ -95,7 +93,7 @@ final class FakeWnsBroker implements AutoCloseable {
     }
 
     URI channelUri(String channel) {
-        return URI.create("https://127.0.0.1:" + server.getAddress().getPort() + CHANNEL_PATH + channel);
+        return URI.create("https://127.0.0.1:" + front.port() + CHANNEL_PATH + channel);
     }
 
     int tokenRequests() {
@@ -134,78 +132,71 @@ final class FakeWnsBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        workers.shutdownNow();
+        front.close();
     }
 
-    private void token(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Map<String, String> form = form(body);
-            boolean valid = "POST".equals(exchange.getRequestMethod())
-                    && "client_credentials".equals(form.get("grant_type"))
-                    && APP_ID.equals(form.get("client_id"))
-                    && CLIENT_SECRET.equals(form.get("client_secret"))
-                    && "notify.windows.com".equals(form.get("scope"));
-            if (!valid) {
-                respond(exchange, 400, "{\"error\":\"invalid_client\",\"error_description\":\"bad credentials\"}");
-                return;
-            }
-            int issued = tokenRequests.incrementAndGet();
-            respond(exchange, 200, "{\"access_token\":\"token-" + issued
-                    + "\",\"token_type\":\"bearer\",\"expires_in\":86400}");
+    private void token(FakeExchange exchange) throws IOException {
+        String body = new String(exchange.requestBody(), StandardCharsets.UTF_8);
+        Map<String, String> form = form(body);
+        boolean valid = "POST".equals(exchange.method())
+                && "client_credentials".equals(form.get("grant_type"))
+                && APP_ID.equals(form.get("client_id"))
+                && CLIENT_SECRET.equals(form.get("client_secret"))
+                && "notify.windows.com".equals(form.get("scope"));
+        if (!valid) {
+            respond(exchange, 400, "{\"error\":\"invalid_client\",\"error_description\":\"bad credentials\"}");
+            return;
         }
+        int issued = tokenRequests.incrementAndGet();
+        respond(exchange, 200, "{\"access_token\":\"token-" + issued
+                + "\",\"token_type\":\"bearer\",\"expires_in\":86400}");
     }
 
-    private void send(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] payload = exchange.getRequestBody().readAllBytes();
-            String channel = exchange.getRequestURI().getPath().substring(CHANNEL_PATH.length());
-            String bearer = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization"))
-                    .filter(value -> value.startsWith("Bearer "))
-                    .map(value -> value.substring("Bearer ".length()))
-                    .orElse("");
-            sleep(answerDelay);
-            int status = status(exchange, channel, payload, bearer);
-            Map<String, String> headers = new HashMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.get(0)));
-            synchronized (this) {
-                served.add(new ServedSend(channel, status, payload, bearer, Map.copyOf(headers)));
-            }
-            exchange.sendResponseHeaders(status, -1);
+    private void send(FakeExchange exchange) throws IOException {
+        byte[] payload = exchange.requestBody();
+        String channel = exchange.path().substring(CHANNEL_PATH.length());
+        String bearer = Optional.ofNullable(exchange.requestHeader("Authorization"))
+                .filter(value -> value.startsWith("Bearer "))
+                .map(value -> value.substring("Bearer ".length()))
+                .orElse("");
+        sleep(answerDelay);
+        int status = status(exchange, channel, payload, bearer);
+        synchronized (this) {
+            served.add(new ServedSend(channel, status, payload, bearer, Map.copyOf(exchange.requestHeaders())));
         }
+        exchange.respond(status, new byte[0]);
     }
 
-    private int status(HttpExchange exchange, String channel, byte[] payload, String bearer) {
+    private int status(FakeExchange exchange, String channel, byte[] payload, String bearer) {
         if (!authorized(bearer)) {
             return 401;
         }
-        String type = exchange.getRequestHeaders().getFirst("X-WNS-Type");
-        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        String type = exchange.requestHeader("X-WNS-Type");
+        String contentType = exchange.requestHeader("Content-Type");
         if (!"wns/raw".equals(type) || !"application/octet-stream".equals(contentType) || payload.length == 0) {
             return 400;
         }
         if (payload.length > MAX_PAYLOAD_BYTES) {
             return 413;
         }
-        var headers = exchange.getResponseHeaders();
-        headers.set("X-WNS-Msg-ID", Long.toHexString(System.nanoTime()).toUpperCase());
-        if ("true".equals(exchange.getRequestHeaders().getFirst("X-WNS-RequestForStatus"))) {
-            headers.set("X-WNS-DeviceConnectionStatus", "connected");
+        Map<String, String> headers = exchange.responseHeaders();
+        headers.put("X-WNS-Msg-ID", Long.toHexString(System.nanoTime()).toUpperCase());
+        if ("true".equals(exchange.requestHeader("X-WNS-RequestForStatus"))) {
+            headers.put("X-WNS-DeviceConnectionStatus", "connected");
         }
         switch (answers.getOrDefault(channel, ChannelAnswer.RECEIVED)) {
             case RECEIVED -> {
-                headers.set("X-WNS-Status", "received");
-                headers.set("X-WNS-NotificationStatus", "received");
+                headers.put("X-WNS-Status", "received");
+                headers.put("X-WNS-NotificationStatus", "received");
                 return 200;
             }
             case DROPPED -> {
-                headers.set("X-WNS-Status", "dropped");
-                headers.set("X-WNS-NotificationStatus", "dropped");
+                headers.put("X-WNS-Status", "dropped");
+                headers.put("X-WNS-NotificationStatus", "dropped");
                 return 200;
             }
             case CHANNEL_THROTTLED_LEGACY_HEADER_ONLY -> {
-                headers.set("X-WNS-NotificationStatus", "channelthrottled");
+                headers.put("X-WNS-NotificationStatus", "channelthrottled");
                 return 200;
             }
             case NOT_FOUND -> {
@@ -235,12 +226,10 @@ final class FakeWnsBroker implements AutoCloseable {
         return form;
     }
 
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
+    private static void respond(FakeExchange exchange, int status, String json) throws IOException {
+        exchange.responseHeaders().put("Content-Type", "application/json");
+        exchange.responseHeaders().put("Cache-Control", "no-store");
+        exchange.respond(status, json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void sleep(Duration delay) {

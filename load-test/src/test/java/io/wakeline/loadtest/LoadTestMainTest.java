@@ -41,7 +41,7 @@ class LoadTestMainTest {
                 () -> assertEquals(LoadTestMain.EXIT_REPORTED, status),
                 () -> assertTrue(usage.startsWith("Usage: load-test")),
                 () -> assertTrue(usage.contains("--max-in-flight") && usage.contains("--trust-pem")
-                        && usage.contains("--insecure")),
+                        && usage.contains("--insecure") && usage.contains("--client jdk|netty")),
                 () -> assertEquals("", err.toString(StandardCharsets.UTF_8)));
     }
 
@@ -69,7 +69,7 @@ class LoadTestMainTest {
     void flagsSetTheConfigurationAndDefaultsFillTheRest() {
         LoadTestArguments.Parsed parsed = LoadTestArguments.parse(List.of("--channels=c.jsonl", "--trust-pem", "p.pem",
                 "--client-secret", "s3cret", "--rate", "250", "--duration-seconds", "0.5", "--http1.1",
-                "--max-in-flight", "7", "--request-status", "--report-json", "r.json"), Map.of());
+                "--max-in-flight", "7", "--request-status", "--report-json", "r.json", "--client", "jdk"), Map.of());
 
         LoadTestArguments.Run run = assertInstanceOf(LoadTestArguments.Run.class, parsed);
         LoadTestConfig config = run.config();
@@ -79,9 +79,12 @@ class LoadTestMainTest {
                 () -> assertEquals(Duration.ofMillis(500), config.duration()),
                 () -> assertEquals(HttpClient.Version.HTTP_1_1, config.httpVersion()),
                 () -> assertEquals(7, config.maxInFlight()),
+                () -> assertEquals(ClientKind.JDK, config.client()),
                 () -> assertTrue(config.requestForStatus()),
                 () -> assertEquals(LoadTestConfig.DEFAULT_PAYLOAD_BYTES, config.payloadBytes()),
                 () -> assertEquals(HostnameVerification.VERIFY, config.hostnameVerification()),
+                () -> assertEquals(ClientKind.NETTY, LoadTestConfig.builder().channelsFile(Path.of("c"))
+                        .clientSecret("s").trustPem(Path.of("p")).build().client(), "netty by default"),
                 () -> assertEquals(Path.of("r.json"), run.reportJson().orElseThrow()),
                 () -> assertFalse(config.commandLine().contains("s3cret"), "secret redacted from the echoed command line"),
                 () -> assertFalse(config.toString().contains("s3cret")));
@@ -92,7 +95,7 @@ class LoadTestMainTest {
         List<String> base = List.of("--channels", "c.jsonl", "--trust-pem", "p.pem", "--client-secret", "s");
         for (List<String> bad : List.of(List.of("--rate", "0"), List.of("--payload-bytes", "15"),
                 List.of("--max-in-flight", "0"), List.of("--duration-seconds", "0"), List.of("--http-version", "3"),
-                List.of("--rate"))) {
+                List.of("--rate"), List.of("--client", "curl"))) {
             List<String> args = new ArrayList<>(base);
             args.addAll(bad);
             assertInstanceOf(LoadTestArguments.Rejected.class, LoadTestArguments.parse(args, Map.of()), bad.toString());
@@ -102,7 +105,7 @@ class LoadTestMainTest {
     @Test
     void commandLineRunPrintsTheTableAndWritesTheJsonReport() throws Exception {
         TestCertificate certificate = TestCertificate.generate(work, TestCertificate.LOOPBACK_NAMES);
-        try (FakeWnsBroker broker = FakeWnsBroker.start(certificate)) {
+        try (FakeWnsBroker broker = FakeWnsBroker.startHttp2(certificate)) {
             Path channels = broker.writeChannelFile(work, "a", "b");
             Path json = work.resolve("report.json");
 

@@ -2,6 +2,7 @@ package io.wakeline.loadtest;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -48,9 +50,10 @@ class LoadTestTest {
                 Files.createDirectory(certificates.resolve("other")), "dns:broker.elsewhere.invalid");
     }
 
+    /** Over HTTP/2, like the broker, so the default (Netty) client is what these tests drive. */
     @BeforeEach
     void startBroker() throws Exception {
-        broker = FakeWnsBroker.start(loopbackCertificate);
+        broker = FakeWnsBroker.startHttp2(loopbackCertificate);
     }
 
     @AfterEach
@@ -59,8 +62,12 @@ class LoadTestTest {
     }
 
     private LoadTestConfig.Builder config(String... channels) throws Exception {
+        return config(broker, channels);
+    }
+
+    private LoadTestConfig.Builder config(FakeWnsBroker target, String... channels) throws Exception {
         return LoadTestConfig.builder()
-                .channelsFile(broker.writeChannelFile(work, channels))
+                .channelsFile(target.writeChannelFile(work, channels))
                 .appId(FakeWnsBroker.APP_ID)
                 .clientSecret(FakeWnsBroker.CLIENT_SECRET)
                 .trustPem(loopbackCertificate.pem())
@@ -86,6 +93,9 @@ class LoadTestTest {
                 () -> assertEquals(400, report.sent(), 400 * 0.3),
                 () -> assertEquals(0, report.tokenRefreshes()),
                 () -> assertEquals(1, broker.tokenRequests()),
+                () -> assertEquals(Map.of(HttpClient.Version.HTTP_2, report.sent()), report.httpVersionCounts()),
+                () -> assertEquals("netty", report.settings().client()),
+                () -> assertFalse(Http2PostTransportTest.eventLoopThreadsAlive(), "the run closed its client"),
                 () -> assertEquals(Map.of("a", (long) served.size() / 2, "b", (long) served.size() / 2),
                         served.stream().collect(Collectors.groupingBy(ServedSend::channel, Collectors.counting())),
                         "round-robin over the app's channels, none of the other app's"));
@@ -241,19 +251,53 @@ class LoadTestTest {
     }
 
     @Test
-    void http11OverSeveralConnectionsDeliversEverySend() throws Exception {
-        LoadReport report = LoadTest.run(config("a", "b", "c").httpVersion(HttpClient.Version.HTTP_1_1).connections(3)
+    void http11OverSeveralConnectionsDeliversEverySendWithTheJdkClient() throws Exception {
+        try (FakeWnsBroker http11Only = FakeWnsBroker.start(loopbackCertificate)) {
+            LoadReport report = LoadTest.run(config(http11Only, "a", "b", "c")
+                    .httpVersion(HttpClient.Version.HTTP_1_1).connections(3)
+                    .ratePerSecond(100).duration(Duration.ofMillis(500)).build());
+
+            assertAll(
+                    () -> assertEquals(http11Only.served().size(), report.sent()),
+                    () -> assertEquals(Map.of(HttpClient.Version.HTTP_1_1, report.sent()), report.httpVersionCounts()),
+                    () -> assertEquals("HTTP_1_1", report.settings().httpVersion()),
+                    () -> assertEquals("jdk", report.settings().client(), "HTTP/1.1 always uses the JDK client"));
+        }
+    }
+
+    @Test
+    void theJdkClientIsStillSelectableForHttp2() throws Exception {
+        LoadReport report = LoadTest.run(config("a", "b").client(ClientKind.JDK).connections(2)
                 .ratePerSecond(100).duration(Duration.ofMillis(500)).build());
 
         assertAll(
                 () -> assertEquals(broker.served().size(), report.sent()),
-                () -> assertEquals(Map.of(HttpClient.Version.HTTP_1_1, report.sent()), report.httpVersionCounts()),
-                () -> assertEquals("HTTP_1_1", report.settings().httpVersion()));
+                () -> assertEquals(Map.of(200, report.sent()), report.httpStatusCounts()),
+                () -> assertEquals(new WnsStatusCounts(report.sent(), 0, 0, 0), report.wnsStatusCounts()),
+                () -> assertEquals(Map.of(HttpClient.Version.HTTP_2, report.sent()), report.httpVersionCounts()),
+                () -> assertEquals("jdk", report.settings().client()));
+    }
+
+    @Test
+    void answersLaterThanTheRequestTimeoutAreTransportErrorsThatGiveTheirInFlightSlotBack() throws Exception {
+        broker.delayEachAnswer(Duration.ofSeconds(3));
+
+        // 10/s held 0.5 s each needs about 5 slots of 8; without the slots coming back 12 of 20 would be skipped
+        LoadReport report = LoadTest.run(config("a").requestTimeout(Duration.ofMillis(500)).maxInFlight(8)
+                .ratePerSecond(10).duration(Duration.ofSeconds(2)).build());
+
+        assertAll(
+                () -> assertEquals(20, report.sent(), 3),
+                () -> assertEquals(0, report.skipped(), "every timed-out send gave its slot back"),
+                () -> assertEquals(report.sent(), report.transportErrors()),
+                () -> assertEquals(0, report.completed() + report.unfinished()),
+                () -> assertEquals(Set.of("HttpTimeoutException: request timed out"),
+                        report.transportErrorCauses().keySet()));
     }
 
     @Test
     void certificateNotNamingTheDialledHostIsRefusedUnlessHostnameCheckIsSkipped() throws Exception {
-        try (FakeWnsBroker misnamed = FakeWnsBroker.start(otherNameCertificate)) {
+        try (FakeWnsBroker misnamed = FakeWnsBroker.startHttp2(otherNameCertificate)) {
             LoadTestConfig.Builder config = LoadTestConfig.builder()
                     .channelsFile(misnamed.writeChannelFile(work, "a"))
                     .appId(FakeWnsBroker.APP_ID)
