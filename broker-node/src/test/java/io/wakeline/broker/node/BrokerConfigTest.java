@@ -27,7 +27,7 @@ class BrokerConfigTest {
         assertEquals("slick.jdbc.H2Profile$", config.getString(SHARED_DB + ".profile"));
         assertEquals("org.h2.Driver", config.getString(SHARED_DB + ".db.driver"));
         assertEquals("jdbc:h2:file:/var/lib/wakeline/broker;DATABASE_TO_UPPER=false;WRITE_DELAY=0", config.getString(SHARED_DB + ".db.url"));
-        assertEquals(5, config.getInt("jdbc-journal.parallelism"));
+        assertEquals(1, config.getInt("jdbc-journal.parallelism"), "one write batch in flight: journal-level group commit");
         assertEquals("default", config.getString("jdbc-journal.use-shared-db"));
         assertEquals("default", config.getString("jdbc-snapshot-store.use-shared-db"));
     }
