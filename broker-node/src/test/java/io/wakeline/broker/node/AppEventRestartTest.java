@@ -34,7 +34,8 @@ class AppEventRestartTest {
     void eventLogSurvivesARestart(PersistenceBackend backend) throws Exception {
         int https = TestNodeConfig.freePort();
         int devicePort = TestNodeConfig.freePort();
-        // snapshots every 5 events, so the recovered window comes from a snapshot plus replayed events
+        // snapshots every 5 entries (one per publish here), so the recovered window comes from a snapshot plus replayed
+        // entries
         String hocon = "wakeline.app-events.retention.snapshot-every = 5";
         List<AppEvent> before = new ArrayList<>();
         for (int i = 1; i <= 12; i++) {
@@ -57,14 +58,16 @@ class AppEventRestartTest {
                 try (EventStreamClient stream = EventStreamClient.open(client.http(), second.appGatewayUrl(), token,
                         Optional.empty(), "")) {
                     List<Event> events = stream.take(13, WAIT);
-                    assertEquals(LongStream.rangeClosed(1, 13).boxed().toList(), events.stream().map(Event::id).toList());
+                    // one entry per write: 12 before the restart, the 13th holds the one new event
+                    assertEquals(LongStream.rangeClosed(1, 13).map(n -> n * 1000).boxed().toList(),
+                            events.stream().map(Event::id).toList());
                     assertEquals(true, events.get(12).data().contains("\"m13\""));
                     Thread.sleep(500);
                     assertEquals(List.of(), stream.drain(), "re-published keys recorded once");
                 }
                 try (EventStreamClient resumed = EventStreamClient.open(client.http(), second.appGatewayUrl(), token,
-                        Optional.of(11L), "")) {
-                    assertEquals(List.of(12L, 13L), resumed.take(2, WAIT).stream().map(Event::id).toList());
+                        Optional.of(11_000L), "")) {
+                    assertEquals(List.of(12_000L, 13_000L), resumed.take(2, WAIT).stream().map(Event::id).toList());
                 }
             }
         }
