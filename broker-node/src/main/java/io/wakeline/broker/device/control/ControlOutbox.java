@@ -199,8 +199,13 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
 
     /** Earliest expiry among pending messages, if any. */
     public Optional<Long> nextExpiry() {
-        return queues.values().stream().flatMap(q -> q.pending().stream())
-                .map(ControlMessage::expiresAtMillis).min(Long::compare);
+        long next = Long.MAX_VALUE;
+        for (ControlQueue queue : queues.values()) {
+            for (ControlMessage m : queue.pending()) {
+                next = Math.min(next, m.expiresAtMillis());
+            }
+        }
+        return next == Long.MAX_VALUE ? Optional.empty() : Optional.of(next);
     }
 
     /**
@@ -396,8 +401,13 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
         return new ControlOutbox(newQueues, no, allReceipts);
     }
 
+    /** The fates still retained; the same list when none is dropped (no copy per message of up to 1000 fates). */
     private static List<MessageFate> prune(List<MessageFate> finished, long nowMillis, Retention retention) {
         int from = Math.max(0, finished.size() - retention.fatesPerChannel());
+        if (from == 0 && (finished.isEmpty()
+                || finished.get(0).finishedAtMillis() + retention.fateRetentionMillis() > nowMillis)) {
+            return finished; // oldest first: the oldest still retained means all are
+        }
         List<MessageFate> kept = new ArrayList<>(finished.size() - from);
         for (int i = from; i < finished.size(); i++) {
             MessageFate f = finished.get(i);

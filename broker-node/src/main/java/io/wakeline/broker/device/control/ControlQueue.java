@@ -30,13 +30,23 @@ public record ControlQueue(String appId, String channelId, long lastSeq, long ac
         return ControlOutbox.key(appId, channelId);
     }
 
+    /**
+     * Every send with a client message id looks through the whole queue (up to backlog + retained fates, thousands):
+     * ids are compared by their cached hash first, so a miss costs an int comparison per message, not a string one.
+     */
     Optional<MessageFate> byClientMessageId(String clientMessageId) {
+        int hash = clientMessageId.hashCode();
         for (ControlMessage m : pending) {
-            if (m.clientMessageId().equals(clientMessageId)) {
+            if (m.clientMessageId().hashCode() == hash && m.clientMessageId().equals(clientMessageId)) {
                 return Optional.of(accepted(m));
             }
         }
-        return finished.stream().filter(f -> f.clientMessageId().equals(clientMessageId)).findFirst();
+        for (MessageFate f : finished) {
+            if (f.clientMessageId().hashCode() == hash && f.clientMessageId().equals(clientMessageId)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
     }
 
     Optional<MessageFate> byMessageId(String messageId) {

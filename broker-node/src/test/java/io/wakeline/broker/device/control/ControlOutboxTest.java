@@ -64,6 +64,33 @@ class ControlOutboxTest {
     }
 
     @Test
+    void clientMessageIdsWithTheSameHashAreStillDifferentMessages() {
+        assertEquals("Aa".hashCode(), "BB".hashCode());
+        Enqueue.Accepted aa = (Enqueue.Accepted) send("a", "Aa", 0, NEVER, 10);
+        assertInstanceOf(Enqueue.Accepted.class, send("a", "BB", 1, NEVER, 10), "same hash, another id");
+        outbox = outbox.apply(outbox.ack(APP, "a", 2, 2).orElseThrow(), RETENTION);
+        assertEquals(aa.event().messageId(), ((Enqueue.Duplicate) send("a", "Aa", 3, NEVER, 10)).fate().messageId());
+        assertInstanceOf(Enqueue.Accepted.class, send("a", "AaBB", 4, NEVER, 10));
+    }
+
+    @Test
+    void finishedFatesAreRetainedForTheirTimeAndUpToTheirNumberPerChannel() {
+        // RETENTION: 60 s, 10 fates per channel
+        for (int i = 0; i < 12; i++) {
+            send("a", "c" + i, i, NEVER, 100);
+        }
+        outbox = outbox.apply(outbox.ack(APP, "a", 12, 1_000).orElseThrow(), RETENTION);
+        ControlQueue queue = outbox.queue(APP, "a").orElseThrow();
+        assertEquals(10, queue.finished().size(), "at most 10 per channel: the oldest two dropped");
+        assertEquals(3L, queue.finished().get(0).seq());
+        assertInstanceOf(Enqueue.Accepted.class, send("a", "c0", 2_000, NEVER, 100), "a dropped fate's client id is free");
+        assertInstanceOf(Enqueue.Duplicate.class, send("a", "c5", 2_001, NEVER, 100), "a retained one is not");
+        // a minute after the acks, the next change drops them all
+        send("a", "", 61_001, NEVER, 100);
+        assertEquals(List.of(), outbox.queue(APP, "a").orElseThrow().finished());
+    }
+
+    @Test
     void acksAreCumulativeClampedAndNeverGoBack() {
         for (int i = 0; i < 5; i++) {
             send("a", "", 0, NEVER, 10);
