@@ -7,6 +7,7 @@
 #   WAKELINE_DB=postgres  run the broker on PostgreSQL (WAKELINE_DB_URL / _USER / _PASSWORD, defaults below;
 #                         the database is emptied of Wakeline tables first) instead of an H2 file (default).
 #   BROKER_JAVA_OPTS      extra JVM options for the broker (e.g. a JFR recording)
+#   LOAD_TEST_JAVA_OPTS   extra JVM options for the load generator
 #   LOAD_TEST_FLAGS       extra load-test flags, appended last (e.g. "--http1.1 --connections 64")
 #   SIM_CONTROL_FLAGS     simulator flags that make each device open a control channel and ack its messages
 #                         (default: the device-model population below).
@@ -71,7 +72,7 @@ done
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 BROKER_CPU0=$(cpu $BROKER); SIM_CPU0=$(cpu $SIM)
 /usr/bin/time -f "%U %S" -o "$WORK/load-test.time" \
-java -Xmx1g -cp "$LT_CP" io.wakeline.loadtest.LoadTestMain --scenario control --channels "$WORK/channels.jsonl" \
+java -Xmx1g ${LOAD_TEST_JAVA_OPTS:-} -cp "$LT_CP" io.wakeline.loadtest.LoadTestMain --scenario control --channels "$WORK/channels.jsonl" \
   --app-id $APP --client-secret $SECRET --trust-pem "$WORK/data/tls/broker-cert.pem" --rate "$RATE" \
   --duration-seconds "$SECONDS_RUN" --warmup-seconds 5 --payload-bytes 100 --max-in-flight 2048 --connections 4 \
   --drain-seconds 30 --report-json "$WORK/control-report.json" ${LOAD_TEST_FLAGS:-}
