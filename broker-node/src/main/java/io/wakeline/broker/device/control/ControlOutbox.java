@@ -300,11 +300,15 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
     public ControlOutbox apply(ControlEvent event, Retention retention) {
         if (event instanceof MessageEnqueued e) {
             ControlQueue q = queues.getOrDefault(key(e.appId(), e.channelId()), ControlQueue.empty(e.appId(), e.channelId()));
-            List<ControlMessage> pending = new ArrayList<>(q.pending());
-            pending.add(new ControlMessage(e.appId(), e.channelId(), e.messageId(), e.clientMessageId(), e.payload(),
-                    e.seq(), e.acceptedAtMillis(), e.expiresAtMillis()));
-            ControlQueue updated = new ControlQueue(q.appId(), q.channelId(), Math.max(q.lastSeq(), e.seq()), q.ackedUpTo(),
-                    pending, prune(q.finished(), e.acceptedAtMillis(), retention), q.closed());
+            List<ControlMessage> pending = new ArrayList<>(q.pending().size() + 1);
+            pending.addAll(q.pending());
+            ControlMessage message = new ControlMessage(e.appId(), e.channelId(), e.messageId(), e.clientMessageId(),
+                    e.payload(), e.seq(), e.acceptedAtMillis(), e.expiresAtMillis());
+            pending.add(message);
+            int drop = dropped(q.finished(), e.acceptedAtMillis(), retention);
+            ControlQueue updated = q.successor(Math.max(q.lastSeq(), e.seq()), q.ackedUpTo(), pending,
+                    drop == 0 ? q.finished() : q.finished().subList(drop, q.finished().size()), q.closed(),
+                    List.of(message), q.finished().subList(0, drop));
             return with(updated, List.of(receipt(e.appId(), e.channelId(), e.messageId(), AppEvent.MessageFate.ACCEPTED,
                     e.acceptedAtMillis())), retention);
         }
@@ -315,18 +319,21 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
             }
             List<ControlMessage> pending = new ArrayList<>();
             List<MessageFate> finished = new ArrayList<>(q.finished());
+            List<MessageFate> fates = new ArrayList<>();
             List<PendingReceipt> newReceipts = new ArrayList<>();
             for (ControlMessage m : q.pending()) {
                 if (m.seq() <= e.upToSeq()) {
-                    finished.add(new MessageFate(m.messageId(), m.clientMessageId(), m.seq(), MessageFate.State.ACKED,
+                    fates.add(new MessageFate(m.messageId(), m.clientMessageId(), m.seq(), MessageFate.State.ACKED,
                             m.acceptedAtMillis(), 0, e.atMillis(), m.expiresAtMillis(), 0));
                     newReceipts.add(receipt(m.appId(), m.channelId(), m.messageId(), AppEvent.MessageFate.ACKED, e.atMillis()));
                 } else {
                     pending.add(m);
                 }
             }
-            ControlQueue updated = new ControlQueue(q.appId(), q.channelId(), q.lastSeq(), e.upToSeq(), pending,
-                    prune(finished, e.atMillis(), retention), q.closed());
+            finished.addAll(fates);
+            int drop = dropped(finished, e.atMillis(), retention);
+            ControlQueue updated = q.successor(q.lastSeq(), e.upToSeq(), pending, finished.subList(drop, finished.size()),
+                    q.closed(), fates, finished.subList(0, drop));
             return with(updated, newReceipts, retention);
         }
         if (event instanceof MessagesExpired e) {
@@ -343,8 +350,8 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
                 return this;
             }
             Map<String, ControlQueue> updated = new HashMap<>(queues);
-            updated.put(q.key(), new ControlQueue(q.appId(), q.channelId(), q.lastSeq(), q.ackedUpTo(), q.pending(),
-                    q.finished(), false));
+            updated.put(q.key(), q.successor(q.lastSeq(), q.ackedUpTo(), q.pending(), q.finished(), false, List.of(),
+                    List.of()));
             return new ControlOutbox(updated, lastReceiptNo, receipts);
         }
         if (event instanceof ReceiptsPublished e) {
@@ -364,18 +371,21 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
         java.util.Set<Long> ending = new java.util.HashSet<>(seqs);
         List<ControlMessage> pending = new ArrayList<>();
         List<MessageFate> finished = new ArrayList<>(q.finished());
+        List<MessageFate> fates = new ArrayList<>();
         List<PendingReceipt> newReceipts = new ArrayList<>();
         for (ControlMessage m : q.pending()) {
             if (ending.contains(m.seq())) {
-                finished.add(new MessageFate(m.messageId(), m.clientMessageId(), m.seq(), state,
+                fates.add(new MessageFate(m.messageId(), m.clientMessageId(), m.seq(), state,
                         m.acceptedAtMillis(), 0, 0, m.expiresAtMillis(), atMillis));
                 newReceipts.add(receipt(m.appId(), m.channelId(), m.messageId(), receiptFate, atMillis));
             } else {
                 pending.add(m);
             }
         }
-        ControlQueue updated = new ControlQueue(q.appId(), q.channelId(), q.lastSeq(), q.ackedUpTo(), pending,
-                prune(finished, atMillis, retention), q.closed() || state == MessageFate.State.REJECTED);
+        finished.addAll(fates);
+        int drop = dropped(finished, atMillis, retention);
+        ControlQueue updated = q.successor(q.lastSeq(), q.ackedUpTo(), pending, finished.subList(drop, finished.size()),
+                q.closed() || state == MessageFate.State.REJECTED, fates, finished.subList(0, drop));
         return with(updated, newReceipts, retention);
     }
 
@@ -401,20 +411,16 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
         return new ControlOutbox(newQueues, no, allReceipts);
     }
 
-    /** The fates still retained; the same list when none is dropped (no copy per message of up to 1000 fates). */
-    private static List<MessageFate> prune(List<MessageFate> finished, long nowMillis, Retention retention) {
-        int from = Math.max(0, finished.size() - retention.fatesPerChannel());
-        if (from == 0 && (finished.isEmpty()
-                || finished.get(0).finishedAtMillis() + retention.fateRetentionMillis() > nowMillis)) {
-            return finished; // oldest first: the oldest still retained means all are
+    /**
+     * How many of the oldest fates (oldest first) are no longer retained: those beyond the number per channel, and
+     * then those finished longer ago than the retention time. Fates leave in the order they finished.
+     */
+    private static int dropped(List<MessageFate> finished, long nowMillis, Retention retention) {
+        int drop = Math.max(0, finished.size() - retention.fatesPerChannel());
+        while (drop < finished.size()
+                && finished.get(drop).finishedAtMillis() + retention.fateRetentionMillis() <= nowMillis) {
+            drop++;
         }
-        List<MessageFate> kept = new ArrayList<>(finished.size() - from);
-        for (int i = from; i < finished.size(); i++) {
-            MessageFate f = finished.get(i);
-            if (f.finishedAtMillis() + retention.fateRetentionMillis() > nowMillis) {
-                kept.add(f);
-            }
-        }
-        return kept;
+        return drop;
     }
 }

@@ -23,7 +23,8 @@ class ControlOutboxPropertiesTest {
     private static final List<String> CHANNELS = List.of("a", "b", "c");
     private static final int WINDOW = 4;
     private static final int BACKLOG = 6;
-    private static final ControlOutbox.Retention RETENTION = new ControlOutbox.Retention(1_000_000, 50, 1000);
+    /** Few fates, kept briefly: client ids leave the queue's index often. */
+    private static final ControlOutbox.Retention RETENTION = new ControlOutbox.Retention(40, 5, 1000);
 
     enum Kind { SEND, DELIVER, ACK, EXPIRE, RECONNECT, TICK }
 
@@ -50,7 +51,8 @@ class ControlOutboxPropertiesTest {
             String key = ControlOutbox.key(APP, channel);
             switch (step.kind()) {
                 case SEND -> {
-                    ControlOutbox.Enqueue e = outbox.enqueue(APP, channel, "", "m" + (++ids), new byte[] {1}, now,
+                    String clientId = step.ttl() % 3 == 0 ? "" : "c" + step.ttl() % 7;
+                    ControlOutbox.Enqueue e = outbox.enqueue(APP, channel, clientId, "m" + (++ids), new byte[] {1}, now,
                             now + step.ttl(), BACKLOG);
                     if (e instanceof ControlOutbox.Enqueue.Accepted accepted) {
                         outbox = outbox.apply(accepted.event(), RETENTION);
@@ -97,6 +99,16 @@ class ControlOutboxPropertiesTest {
                     assertTrue(seqs.get(i) > seqs.get(i - 1), "pending in sequence order");
                 }
                 assertTrue(seqs.stream().allMatch(s -> s > q.ackedUpTo()), "nothing acked stays pending");
+                ControlQueue rebuilt = new ControlQueue(q.appId(), q.channelId(), q.lastSeq(), q.ackedUpTo(), q.pending(),
+                        q.finished(), q.closed());
+                for (int c = 0; c < 7; c++) {
+                    String id = "c" + c;
+                    var scanned = q.pending().stream().filter(m -> m.clientMessageId().equals(id)).findFirst()
+                            .map(ControlQueue::accepted)
+                            .or(() -> q.finished().stream().filter(f -> f.clientMessageId().equals(id)).findFirst());
+                    assertEquals(scanned, q.byClientMessageId(id), "the handed-on index knows what a scan finds");
+                    assertEquals(scanned, rebuilt.byClientMessageId(id), "so does one built afresh");
+                }
             }
         }
         for (var entry : processedOrder.entrySet()) {

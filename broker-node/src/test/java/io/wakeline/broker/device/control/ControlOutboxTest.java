@@ -74,6 +74,51 @@ class ControlOutboxTest {
     }
 
     @Test
+    void anOlderVersionOfTheOutboxStillAnswersForItself() {
+        send("a", "first", 0, NEVER, 10);
+        ControlOutbox before = outbox;
+        send("a", "second", 1, NEVER, 10); // the newer version takes the client-id index over
+        outbox = outbox.apply(outbox.ack(APP, "a", 2, 2).orElseThrow(), RETENTION);
+        assertInstanceOf(Enqueue.Accepted.class, before.enqueue(APP, "a", "second", "m-x", new byte[0], 3, NEVER, 10),
+                "the older version never saw \"second\"");
+        assertEquals(MessageFate.State.ACCEPTED, ((Enqueue.Duplicate) before.enqueue(APP, "a", "first", "m-y",
+                new byte[0], 3, NEVER, 10)).fate().state(), "and knows \"first\" as it stood then");
+        assertEquals(MessageFate.State.ACKED, ((Enqueue.Duplicate) send("a", "first", 4, NEVER, 10)).fate().state());
+        assertEquals(MessageFate.State.ACKED, ((Enqueue.Duplicate) send("a", "second", 4, NEVER, 10)).fate().state());
+    }
+
+    @Test
+    void aQueueRecoveredFromItsSerializedFormKnowsItsClientIds() throws Exception {
+        send("a", "kept", 0, NEVER, 10);
+        outbox = outbox.apply(outbox.ack(APP, "a", 1, 1).orElseThrow(), RETENTION);
+        send("a", "waiting", 2, NEVER, 10);
+        // configured as akka-serialization-jackson configures it (field visibility ANY), only stricter
+        com.fasterxml.jackson.databind.ObjectMapper cbor = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.cbor.CBORFactory())
+                .registerModule(new com.fasterxml.jackson.module.paramnames.ParameterNamesModule(
+                        com.fasterxml.jackson.annotation.JsonCreator.Mode.PROPERTIES))
+                .setVisibility(com.fasterxml.jackson.annotation.PropertyAccessor.FIELD,
+                        com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.ANY)
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        outbox.queue(APP, "a").orElseThrow().byClientMessageId("kept"); // an index built: it must not be written
+        assertEquals(outbox.queues().keySet(), cbor.readValue(cbor.writeValueAsBytes(outbox), ControlOutbox.class)
+                .queues().keySet());
+        ControlQueue queue = outbox.queue(APP, "a").orElseThrow();
+        java.util.Set<String> written = new java.util.HashSet<>();
+        cbor.readTree(cbor.writeValueAsBytes(queue)).fieldNames().forEachRemaining(written::add);
+        assertEquals(java.util.Set.of("appId", "channelId", "lastSeq", "ackedUpTo", "pending", "finished", "closed"),
+                written, "the seven values, nothing else");
+        ControlQueue copy = cbor.readValue(cbor.writeValueAsBytes(queue), ControlQueue.class);
+        assertEquals(queue.finished(), copy.finished());
+        assertEquals(queue.pending().stream().map(ControlMessage::messageId).toList(),
+                copy.pending().stream().map(ControlMessage::messageId).toList());
+        assertEquals(List.of(queue.lastSeq(), queue.ackedUpTo()), List.of(copy.lastSeq(), copy.ackedUpTo()));
+        assertEquals(MessageFate.State.ACKED, copy.byClientMessageId("kept").orElseThrow().state());
+        assertEquals(MessageFate.State.ACCEPTED, copy.byClientMessageId("waiting").orElseThrow().state());
+        assertTrue(copy.byClientMessageId("never").isEmpty());
+    }
+
+    @Test
     void finishedFatesAreRetainedForTheirTimeAndUpToTheirNumberPerChannel() {
         // RETENTION: 60 s, 10 fates per channel
         for (int i = 0; i < 12; i++) {
