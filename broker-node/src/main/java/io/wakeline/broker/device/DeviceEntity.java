@@ -399,6 +399,30 @@ public final class DeviceEntity
         }
     }
 
+    /**
+     * The changes to the control-channel outbox of one write, in order, as one journal event: one row per write
+     * instead of one per change (the sends of a group commit, the acks of a batch with the receipts marker).
+     */
+    public record ControlChangedAll(List<ControlEvent> changes) implements Event {
+        @JsonCreator
+        public ControlChangedAll {
+            changes = List.copyOf(changes);
+        }
+    }
+
+    /** The control changes a journaled event holds, in order (none for other events). */
+    public static List<ControlEvent> controlChangesOf(Object event) {
+        if (event instanceof ControlChangedAll all) {
+            return all.changes();
+        }
+        return event instanceof ControlChanged changed ? List.of(changed.change()) : List.of();
+    }
+
+    /** The journal events for the control changes of one write. */
+    static List<Event> controlWrite(List<ControlEvent> changes) {
+        return changes.size() == 1 ? List.of(new ControlChanged(changes.get(0))) : List.of(new ControlChangedAll(changes));
+    }
+
     // ---- state ------------------------------------------------------------------------------------
 
     /**
@@ -758,6 +782,13 @@ public final class DeviceEntity
     private State applyEvent(State state, Event event) {
         if (event instanceof ControlChanged changed) {
             return state.withControl(changed.change(), retention);
+        }
+        if (event instanceof ControlChangedAll all) {
+            State next = state;
+            for (ControlEvent change : all.changes()) {
+                next = next.withControl(change, retention);
+            }
+            return next;
         }
         if (event instanceof PolicyChanged changed) {
             return state.withPolicy(changed);
@@ -1374,11 +1405,11 @@ public final class DeviceEntity
                         c.nowMillis(), c.expiresAtMillis())).toList(),
                 () -> UUID.randomUUID().toString(), control.backlogPerChannel(), retention);
         List<ControlSendReply> replies = new java.util.ArrayList<>(sends.size());
-        List<Event> events = new java.util.ArrayList<>();
+        List<ControlEvent> events = new java.util.ArrayList<>();
         for (int i = 0; i < sends.size(); i++) {
             ControlOutbox.Enqueue decision = decisions.get(i);
             if (decision instanceof ControlOutbox.Enqueue.Accepted accepted) {
-                events.add(new ControlChanged(accepted.event()));
+                events.add(accepted.event());
                 replies.add(new ControlSendReply(ControlSendResult.ACCEPTED, accepted.event().messageId(),
                         accepted.event().seq(), 0));
             } else if (decision instanceof ControlOutbox.Enqueue.Duplicate duplicate) {
@@ -1402,7 +1433,7 @@ public final class DeviceEntity
         }
         // journaled before the replies: a 2xx means the message survives a crash (DESIGN.md "The two paths"); a
         // duplicate of a message in this same write is answered after it too
-        return Effect().persist(withReceiptMarker(state, events))
+        return Effect().persist(controlWrite(withReceiptMarker(state, events)))
                 .thenRun(s -> {
                     answer.run();
                     scheduleControlDelivery();
@@ -1413,13 +1444,13 @@ public final class DeviceEntity
     }
 
     /** {@code events} plus, when the event log confirmed receipts since the last marker, the marker. */
-    private List<Event> withReceiptMarker(State state, List<Event> events) {
+    private List<ControlEvent> withReceiptMarker(State state, List<ControlEvent> events) {
         Optional<ControlEvent.ReceiptsPublished> marker = state.control().receiptsConfirmed(receiptsConfirmedUpTo);
         if (marker.isEmpty()) {
             return events;
         }
-        List<Event> all = new java.util.ArrayList<>(events);
-        all.add(new ControlChanged(marker.get()));
+        List<ControlEvent> all = new java.util.ArrayList<>(events);
+        all.add(marker.get());
         return all;
     }
 
@@ -1462,11 +1493,10 @@ public final class DeviceEntity
             acksSinceFlush = 0;
             return Effect().noReply();
         }
-        List<Event> events = new java.util.ArrayList<>();
+        List<ControlEvent> events = new java.util.ArrayList<>();
         new java.util.TreeMap<>(unpersistedAcks).forEach((key, upTo) -> {
             int cut = key.indexOf('\n');
-            state.control().ack(key.substring(0, cut), key.substring(cut + 1), upTo, nowMillis)
-                    .ifPresent(e -> events.add(new ControlChanged(e)));
+            state.control().ack(key.substring(0, cut), key.substring(cut + 1), upTo, nowMillis).ifPresent(events::add);
         });
         Map<String, Long> flushed = Map.copyOf(unpersistedAcks);
         unpersistedAcks.clear();
@@ -1474,7 +1504,7 @@ public final class DeviceEntity
         if (events.isEmpty()) {
             return Effect().noReply();
         }
-        return Effect().persist(withReceiptMarker(state, events))
+        return Effect().persist(controlWrite(withReceiptMarker(state, events)))
                 .thenRun(s -> {
                     deliveredAt.keySet().removeIf(id -> isFinished(s, id, flushed));
                     publishReceipts(s);
@@ -1597,23 +1627,22 @@ public final class DeviceEntity
                         + " keep-alive units", now)));
             }
         }
-        List<Event> events = new java.util.ArrayList<>();
+        List<ControlEvent> events = new java.util.ArrayList<>();
         if (!unpersistedAcks.isEmpty() && now - firstUnpersistedAckAt >= control.ackBatchInterval().toMillis()) {
             new java.util.TreeMap<>(unpersistedAcks).forEach((key, upTo) -> {
                 int cut = key.indexOf('\n');
-                state.control().ack(key.substring(0, cut), key.substring(cut + 1), upTo, now)
-                        .ifPresent(e -> events.add(new ControlChanged(e)));
+                state.control().ack(key.substring(0, cut), key.substring(cut + 1), upTo, now).ifPresent(events::add);
             });
             unpersistedAcks.clear();
             acksSinceFlush = 0;
         }
-        state.control().expire(now, unpersistedAcks).forEach(e -> events.add(new ControlChanged(e)));
-        state.control().receiptsConfirmed(receiptsConfirmedUpTo).ifPresent(e -> events.add(new ControlChanged(e)));
+        events.addAll(state.control().expire(now, unpersistedAcks));
+        state.control().receiptsConfirmed(receiptsConfirmedUpTo).ifPresent(events::add);
         if (events.isEmpty()) {
             armControlTimer(state, now);
             return Effect().noReply();
         }
-        return Effect().persist(events)
+        return Effect().persist(controlWrite(events))
                 .thenRun(s -> {
                     deliveredAt.keySet().removeIf(id -> s.control().queues().values().stream()
                             .noneMatch(q -> q.pending().stream().anyMatch(m -> m.messageId().equals(id))));

@@ -113,10 +113,12 @@ class DeviceEntityControlGroupCommitTest {
         assertEquals(answers.get(0).messageId(), answers.get(SENDS - 1).messageId(), "repeat of the first client id");
 
         List<Object> journaled = journal.persistedInStorage("Device|dev-gc");
-        assertEquals(SENDS - 1, journaled.stream().filter(e -> e instanceof DeviceEntity.ControlChanged c
-                && c.change() instanceof ControlEvent.MessageEnqueued).count(), "every accepted send is journaled");
+        assertEquals(SENDS - 1, journaled.stream().flatMap(e -> DeviceEntity.controlChangesOf(e).stream())
+                .filter(c -> c instanceof ControlEvent.MessageEnqueued).count(), "every accepted send is journaled");
         List<String> deviceWrites = writes.stream().filter(w -> w.startsWith("Device|dev-gc=")).toList();
         assertTrue(deviceWrites.size() <= 2, "one write for the sends queued together, one for any that came during it: "
+                + deviceWrites);
+        assertTrue(deviceWrites.stream().allMatch(w -> w.endsWith("=1")), "each write is one journal event (one row): "
                 + deviceWrites);
     }
 
