@@ -1493,11 +1493,7 @@ public final class DeviceEntity
             acksSinceFlush = 0;
             return Effect().noReply();
         }
-        List<ControlEvent> events = new java.util.ArrayList<>();
-        new java.util.TreeMap<>(unpersistedAcks).forEach((key, upTo) -> {
-            int cut = key.indexOf('\n');
-            state.control().ack(key.substring(0, cut), key.substring(cut + 1), upTo, nowMillis).ifPresent(events::add);
-        });
+        List<ControlEvent> events = unpersistedAckEvents(state, nowMillis);
         Map<String, Long> flushed = Map.copyOf(unpersistedAcks);
         unpersistedAcks.clear();
         acksSinceFlush = 0;
@@ -1511,6 +1507,16 @@ public final class DeviceEntity
                     armControlTimer(s, System.currentTimeMillis());
                 })
                 .thenNoReply();
+    }
+
+    /** The acks received and not yet persisted, one event per channel (the highest sequence acked), in key order. */
+    private List<ControlEvent> unpersistedAckEvents(State state, long nowMillis) {
+        List<ControlEvent> events = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(unpersistedAcks).forEach((key, upTo) -> {
+            int cut = key.indexOf('\n');
+            state.control().ack(key.substring(0, cut), key.substring(cut + 1), upTo, nowMillis).ifPresent(events::add);
+        });
+        return events;
     }
 
     private static boolean isFinished(State state, String messageId, Map<String, Long> keys) {
@@ -1629,10 +1635,7 @@ public final class DeviceEntity
         }
         List<ControlEvent> events = new java.util.ArrayList<>();
         if (!unpersistedAcks.isEmpty() && now - firstUnpersistedAckAt >= control.ackBatchInterval().toMillis()) {
-            new java.util.TreeMap<>(unpersistedAcks).forEach((key, upTo) -> {
-                int cut = key.indexOf('\n');
-                state.control().ack(key.substring(0, cut), key.substring(cut + 1), upTo, now).ifPresent(events::add);
-            });
+            events.addAll(unpersistedAckEvents(state, now));
             unpersistedAcks.clear();
             acksSinceFlush = 0;
         }
