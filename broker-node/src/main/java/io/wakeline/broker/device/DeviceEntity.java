@@ -1403,7 +1403,7 @@ public final class DeviceEntity
         List<ControlOutbox.Enqueue> decisions = state.control().enqueueAll(
                 sends.stream().map(c -> new ControlOutbox.Send(c.appId(), c.channelId(), c.clientMessageId(), c.payload(),
                         c.nowMillis(), c.expiresAtMillis())).toList(),
-                () -> UUID.randomUUID().toString(), control.backlogPerChannel(), retention);
+                () -> UUID.randomUUID().toString(), control.backlogPerChannel());
         List<ControlSendReply> replies = new java.util.ArrayList<>(sends.size());
         List<ControlEvent> events = new java.util.ArrayList<>();
         for (int i = 0; i < sends.size(); i++) {

@@ -102,6 +102,12 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
      */
     public Enqueue enqueue(String appId, String channelId, String clientMessageId, String messageId, byte[] payload,
                            long nowMillis, long expiresAtMillis, int backlogLimit) {
+        return decide(appId, channelId, clientMessageId, messageId, payload, nowMillis, expiresAtMillis, backlogLimit, 0);
+    }
+
+    /** {@link #enqueue} with {@code acceptedBefore} messages accepted for the channel but not yet applied. */
+    private Enqueue decide(String appId, String channelId, String clientMessageId, String messageId, byte[] payload,
+                           long nowMillis, long expiresAtMillis, int backlogLimit, int acceptedBefore) {
         ControlQueue queue = queues.getOrDefault(key(appId, channelId), ControlQueue.empty(appId, channelId));
         if (!clientMessageId.isEmpty()) {
             Optional<MessageFate> seen = queue.byClientMessageId(clientMessageId);
@@ -109,11 +115,12 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
                 return new Enqueue.Duplicate(seen.get());
             }
         }
-        if (queue.pending().size() >= backlogLimit) {
-            return new Enqueue.BacklogFull(queue.pending().size());
+        int backlog = queue.pending().size() + acceptedBefore;
+        if (backlog >= backlogLimit) {
+            return new Enqueue.BacklogFull(backlog);
         }
         return new Enqueue.Accepted(new MessageEnqueued(appId, channelId, messageId, clientMessageId, payload.clone(),
-                queue.lastSeq() + 1, nowMillis, expiresAtMillis));
+                queue.lastSeq() + acceptedBefore + 1, nowMillis, expiresAtMillis));
     }
 
     /** One send as {@link #enqueueAll} takes it; {@code clientMessageId} "" = none. */
@@ -125,16 +132,33 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
      * Group commit: the answers to {@code sends}, in order, as if each were decided after the ones before it had been
      * applied (sequence numbers continue, a client message id repeated within the list is a {@link Enqueue.Duplicate}
      * of the first, the backlog counts the earlier ones). The accepted events are persisted together, in this order.
+     *
+     * <p>Decided without applying the earlier events to this outbox: applying hands each queue's client-id index on
+     * to the new version, and the entity applies the persisted events to this same version afterwards, which would
+     * then rebuild the index of every retained message on each write (14 % of the broker's CPU at 3,400 msg/s). The
+     * earlier sends of the list are counted per channel instead.
      */
-    public List<Enqueue> enqueueAll(List<Send> sends, Supplier<String> newMessageIds, int backlogLimit,
-                                    Retention retention) {
+    public List<Enqueue> enqueueAll(List<Send> sends, Supplier<String> newMessageIds, int backlogLimit) {
         List<Enqueue> decisions = new ArrayList<>(sends.size());
-        ControlOutbox running = this;
+        Map<String, Integer> acceptedBefore = new HashMap<>(); // channel key → accepted earlier in this list
+        Map<String, MessageEnqueued> clientIdsBefore = new HashMap<>(); // channel key + "\n" + client id → its event
         for (Send send : sends) {
-            Enqueue decision = running.enqueue(send.appId(), send.channelId(), send.clientMessageId(),
-                    newMessageIds.get(), send.payload(), send.nowMillis(), send.expiresAtMillis(), backlogLimit);
+            String channelKey = key(send.appId(), send.channelId());
+            String clientKey = send.clientMessageId().isEmpty() ? null : channelKey + "\n" + send.clientMessageId();
+            String messageId = newMessageIds.get();
+            MessageEnqueued earlier = clientKey == null ? null : clientIdsBefore.get(clientKey);
+            if (earlier != null) {
+                decisions.add(new Enqueue.Duplicate(ControlQueue.accepted(earlier)));
+                continue;
+            }
+            int before = acceptedBefore.getOrDefault(channelKey, 0);
+            Enqueue decision = decide(send.appId(), send.channelId(), send.clientMessageId(), messageId,
+                    send.payload(), send.nowMillis(), send.expiresAtMillis(), backlogLimit, before);
             if (decision instanceof Enqueue.Accepted accepted) {
-                running = running.apply(accepted.event(), retention);
+                acceptedBefore.put(channelKey, before + 1);
+                if (clientKey != null) {
+                    clientIdsBefore.put(clientKey, accepted.event());
+                }
             }
             decisions.add(decision);
         }

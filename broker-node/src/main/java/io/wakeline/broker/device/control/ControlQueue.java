@@ -166,6 +166,16 @@ public final class ControlQueue implements CborSerializable {
                 m.acceptedAtMillis(), 0, 0, m.expiresAtMillis(), 0);
     }
 
+    static MessageFate accepted(ControlEvent.MessageEnqueued e) {
+        return new MessageFate(e.messageId(), e.clientMessageId(), e.seq(), MessageFate.State.ACCEPTED,
+                e.acceptedAtMillis(), 0, 0, e.expiresAtMillis(), 0);
+    }
+
+    /** Whether this version holds its client-id index (not built yet, or handed on: false). For tests. */
+    boolean holdsIndex() {
+        return byClientId != null;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ControlQueue q && lastSeq == q.lastSeq && ackedUpTo == q.ackedUpTo && closed == q.closed

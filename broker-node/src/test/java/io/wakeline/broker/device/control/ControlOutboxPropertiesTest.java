@@ -116,4 +116,83 @@ class ControlOutboxPropertiesTest {
             assertEquals(seqs.stream().distinct().count(), seqs.size(), "processed at most once");
         }
     }
+
+    @Provide
+    Arbitrary<List<Step>> writes() {
+        return Arbitraries.of(Kind.SEND).flatMap(kind -> Arbitraries.integers().between(0, CHANNELS.size() - 1)
+                .flatMap(channel -> Arbitraries.integers().between(1, 30).map(ttl -> new Step(kind, channel, ttl))))
+                .list().ofMaxSize(12);
+    }
+
+    /**
+     * The sends of one write (group commit) are decided as if one after the other, each applied before the next; the
+     * write is one instant, so fates that leave the retention during it still count (reference: no dropping).
+     */
+    @Property(tries = 300)
+    void aWriteDecidesItsSendsAsIfOneAfterTheOther(@ForAll("steps") List<Step> history,
+                                                    @ForAll("writes") List<Step> write) {
+        ControlOutbox outbox = ControlOutbox.EMPTY;
+        long now = 0;
+        int ids = 0;
+        for (Step step : history) {
+            String channel = CHANNELS.get(step.channel());
+            switch (step.kind()) {
+                case SEND -> {
+                    if (outbox.enqueue(APP, channel, clientId(step), "m" + (++ids), new byte[] {1}, now,
+                            now + step.ttl(), BACKLOG) instanceof ControlOutbox.Enqueue.Accepted accepted) {
+                        outbox = outbox.apply(accepted.event(), RETENTION);
+                    }
+                }
+                case ACK -> {
+                    long upTo = outbox.queue(APP, channel).map(ControlQueue::lastSeq).orElse(0L) - step.ttl() % 3;
+                    var acked = outbox.ack(APP, channel, upTo, now);
+                    if (acked.isPresent()) {
+                        outbox = outbox.apply(acked.get(), RETENTION);
+                    }
+                }
+                case EXPIRE -> {
+                    for (ControlEvent.MessagesExpired e : outbox.expire(now, Map.of())) {
+                        outbox = outbox.apply(e, RETENTION);
+                    }
+                }
+                default -> now += step.ttl();
+            }
+        }
+        long at = now;
+        List<ControlOutbox.Send> sends = write.stream().map(step -> new ControlOutbox.Send(APP,
+                CHANNELS.get(step.channel()), clientId(step), new byte[] {1}, at, at + step.ttl())).toList();
+        int[] next = {ids};
+        List<ControlOutbox.Enqueue> together = outbox.enqueueAll(sends, () -> "m" + (++next[0]), BACKLOG);
+
+        ControlOutbox.Retention keepAll = new ControlOutbox.Retention(Long.MAX_VALUE / 2, Integer.MAX_VALUE, 1000);
+        ControlOutbox running = outbox;
+        List<ControlOutbox.Enqueue> oneByOne = new ArrayList<>();
+        for (ControlOutbox.Send send : sends) {
+            ControlOutbox.Enqueue e = running.enqueue(send.appId(), send.channelId(), send.clientMessageId(),
+                    "m" + (++ids), send.payload(), send.nowMillis(), send.expiresAtMillis(), BACKLOG);
+            if (e instanceof ControlOutbox.Enqueue.Accepted accepted) {
+                running = running.apply(accepted.event(), keepAll);
+            }
+            oneByOne.add(e);
+        }
+        assertEquals(oneByOne.size(), together.size());
+        for (int i = 0; i < together.size(); i++) {
+            assertEquals(describe(oneByOne.get(i)), describe(together.get(i)), "send " + i + " of " + sends);
+        }
+    }
+
+    private static String clientId(Step step) {
+        return step.ttl() % 3 == 0 ? "" : "c" + step.ttl() % 7;
+    }
+
+    /** A decision as comparable text (events hold a payload array, which records compare by identity). */
+    private static String describe(ControlOutbox.Enqueue e) {
+        if (e instanceof ControlOutbox.Enqueue.Accepted a) {
+            ControlEvent.MessageEnqueued m = a.event();
+            return "accepted " + m.appId() + " " + m.channelId() + " " + m.messageId() + " " + m.clientMessageId()
+                    + " seq " + m.seq() + " at " + m.acceptedAtMillis() + " until " + m.expiresAtMillis() + " "
+                    + java.util.Arrays.toString(m.payload());
+        }
+        return e.toString();
+    }
 }

@@ -252,7 +252,7 @@ class ControlOutboxTest {
     }
 
     private List<Enqueue> sendAll(List<ControlOutbox.Send> sends, int backlog) {
-        List<Enqueue> decisions = outbox.enqueueAll(sends, () -> "m" + (++ids), backlog, RETENTION);
+        List<Enqueue> decisions = outbox.enqueueAll(sends, () -> "m" + (++ids), backlog);
         for (Enqueue d : decisions) {
             if (d instanceof Enqueue.Accepted accepted) {
                 outbox = outbox.apply(accepted.event(), RETENTION);
@@ -278,8 +278,21 @@ class ControlOutboxTest {
     }
 
     @Test
+    void decidingAWriteLeavesTheClientIdIndexWithTheCurrentVersion() {
+        send("a", "first", 0, NEVER, 10);
+        outbox.queue(APP, "a").orElseThrow().byClientMessageId("first");
+        assertTrue(outbox.queue(APP, "a").orElseThrow().holdsIndex());
+        ControlOutbox before = outbox;
+        List<Enqueue> decisions = sendAll(List.of(sendOf("a", "second"), sendOf("a", "third")), 10);
+        assertTrue(decisions.stream().allMatch(d -> d instanceof Enqueue.Accepted));
+        assertTrue(outbox.queue(APP, "a").orElseThrow().holdsIndex(),
+                "deciding did not take the index: applying the write handed it on instead of rebuilding it");
+        assertFalse(before.queue(APP, "a").orElseThrow().holdsIndex(), "handed on once, by applying");
+    }
+
+    @Test
     void enqueueAllOfNothingDecidesNothing() {
-        assertTrue(outbox.enqueueAll(List.of(), () -> "never", 10, RETENTION).isEmpty());
+        assertTrue(outbox.enqueueAll(List.of(), () -> "never", 10).isEmpty());
     }
 
     @Test
