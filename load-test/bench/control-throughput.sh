@@ -70,7 +70,9 @@ done
 
 # CPU seconds (user + system) a process has used so far
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
-BROKER_CPU0=$(cpu $BROKER); SIM_CPU0=$(cpu $SIM)
+# CPU seconds of every PostgreSQL server process (the database's share of the machine); 0 without PostgreSQL
+pg_cpu() { local t=0 p; for p in $(pgrep -u postgres 2>/dev/null || true); do t=$(awk -v t="$t" -v p="$(cpu "$p" 2>/dev/null || echo 0)" 'BEGIN { print t + p }'); done; echo "$t"; }
+BROKER_CPU0=$(cpu $BROKER); SIM_CPU0=$(cpu $SIM); PG_CPU0=$(pg_cpu)
 /usr/bin/time -f "%U %S" -o "$WORK/load-test.time" \
 java -Xmx1g ${LOAD_TEST_JAVA_OPTS:-} -cp "$LT_CP" io.wakeline.loadtest.LoadTestMain --scenario control --channels "$WORK/channels.jsonl" \
   --app-id $APP --client-secret $SECRET --trust-pem "$WORK/data/tls/broker-cert.pem" --rate "$RATE" \
@@ -79,5 +81,6 @@ java -Xmx1g ${LOAD_TEST_JAVA_OPTS:-} -cp "$LT_CP" io.wakeline.loadtest.LoadTestM
 echo "database: $DB; simulator: $(tail -1 "$WORK/sim.log")"
 echo "CPU seconds during the load test: broker $(awk -v a="$(cpu $BROKER)" -v b="$BROKER_CPU0" 'BEGIN { print a - b }'), \
 simulator $(awk -v a="$(cpu $SIM)" -v b="$SIM_CPU0" 'BEGIN { print a - b }'), \
-load test $(awk '{ print $1 + $2 }' "$WORK/load-test.time")"
+load test $(awk '{ print $1 + $2 }' "$WORK/load-test.time"), \
+PostgreSQL $(awk -v a="$(pg_cpu)" -v b="$PG_CPU0" 'BEGIN { print a - b }')"
 echo "work dir: $WORK"
