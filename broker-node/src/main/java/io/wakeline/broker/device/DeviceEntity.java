@@ -1431,11 +1431,21 @@ public final class DeviceEntity
             answer.run();
             return Effect().noReply();
         }
+        // acks received since the last write ride along instead of waiting for a write of their own (a device that
+        // acks each message before the next one arrives costs one row per message, not two)
+        Map<String, Long> flushedAcks = Map.copyOf(unpersistedAcks);
+        List<ControlEvent> write = new java.util.ArrayList<>(unpersistedAckEvents(state, System.currentTimeMillis()));
+        unpersistedAcks.clear();
+        acksSinceFlush = 0;
+        write.addAll(events);
         // journaled before the replies: a 2xx means the message survives a crash (DESIGN.md "The two paths"); a
         // duplicate of a message in this same write is answered after it too
-        return Effect().persist(controlWrite(withReceiptMarker(state, events)))
+        return Effect().persist(controlWrite(withReceiptMarker(state, write)))
                 .thenRun(s -> {
                     answer.run();
+                    if (!flushedAcks.isEmpty()) {
+                        deliveredAt.keySet().removeIf(id -> isFinished(s, id, flushedAcks));
+                    }
                     scheduleControlDelivery();
                     publishReceipts(s);
                     armControlTimer(s, System.currentTimeMillis());

@@ -120,6 +120,31 @@ class DeviceEntityControlTest {
     }
 
     @Test
+    void acksNotYetPersistedRideWithTheNextSendsWrite() {
+        readyChannel("chat", ControlChannelTriggerResourceType.RequestSoftwareSlot, DeviceCapabilities.NONE);
+        send("chat", "", "m1");
+        send("chat", "", "m2");
+        receive(link, 2);
+        entity.runCommand(new DeviceEntity.ControlAckReceived(APP, "chat", 2, System.currentTimeMillis()));
+        assertEquals(0, entity.getState().control().queue(APP, "chat").orElseThrow().ackedUpTo(),
+                "one ack frame waits for its batch (of 2) or its interval (30 s)");
+
+        send("chat", "", "m3");
+
+        List<Object> journaled = akka.persistence.testkit.javadsl.PersistenceTestKit.create(testKit.system())
+                .persistedInStorage("Device|dev-c");
+        List<ControlEvent> lastWrite = DeviceEntity.controlChangesOf(journaled.get(journaled.size() - 1));
+        assertTrue(lastWrite.stream().anyMatch(c -> c instanceof ControlEvent.MessagesAcked a && a.upToSeq() == 2)
+                && lastWrite.stream().anyMatch(c -> c instanceof ControlEvent.MessageEnqueued e && e.seq() == 3),
+                "the ack is journaled in the same event (row) as the send: " + lastWrite);
+        assertEquals(2, entity.getState().control().queue(APP, "chat").orElseThrow().ackedUpTo());
+        assertEquals(List.of(3L), entity.getState().control().queue(APP, "chat").orElseThrow().pending().stream()
+                .map(m -> m.seq()).toList());
+        assertEquals(MessageFate.State.ACKED, entity.getState().control().queue(APP, "chat").orElseThrow().finished()
+                .get(1).state());
+    }
+
+    @Test
     void aNewLinkGetsEveryUnackedMessageAgainInOrder() {
         readyChannel("chat", ControlChannelTriggerResourceType.RequestSoftwareSlot, DeviceCapabilities.NONE);
         send("chat", "", "a");
