@@ -78,18 +78,8 @@ class ControlOutboxPropertiesTest {
                     }
                     assertTrue(outbox.inFlight(sentUpTo, Map.of(), now) <= WINDOW, "window bound");
                 }
-                case ACK -> {
-                    long upTo = deviceProcessed.getOrDefault(key, 0L);
-                    var acked = outbox.ack(APP, channel, upTo, now);
-                    if (acked.isPresent()) {
-                        outbox = outbox.apply(acked.get(), RETENTION);
-                    }
-                }
-                case EXPIRE -> {
-                    for (ControlEvent.MessagesExpired e : outbox.expire(now, Map.of())) {
-                        outbox = outbox.apply(e, RETENTION);
-                    }
-                }
+                case ACK -> outbox = acked(outbox, channel, deviceProcessed.getOrDefault(key, 0L), now);
+                case EXPIRE -> outbox = expired(outbox, now);
                 case RECONNECT -> sentUpTo.clear();
                 case TICK -> now += step.ttl();
             }
@@ -143,18 +133,9 @@ class ControlOutboxPropertiesTest {
                         outbox = outbox.apply(accepted.event(), RETENTION);
                     }
                 }
-                case ACK -> {
-                    long upTo = outbox.queue(APP, channel).map(ControlQueue::lastSeq).orElse(0L) - step.ttl() % 3;
-                    var acked = outbox.ack(APP, channel, upTo, now);
-                    if (acked.isPresent()) {
-                        outbox = outbox.apply(acked.get(), RETENTION);
-                    }
-                }
-                case EXPIRE -> {
-                    for (ControlEvent.MessagesExpired e : outbox.expire(now, Map.of())) {
-                        outbox = outbox.apply(e, RETENTION);
-                    }
-                }
+                case ACK -> outbox = acked(outbox, channel,
+                        outbox.queue(APP, channel).map(ControlQueue::lastSeq).orElse(0L) - step.ttl() % 3, now);
+                case EXPIRE -> outbox = expired(outbox, now);
                 default -> now += step.ttl();
             }
         }
@@ -179,6 +160,20 @@ class ControlOutboxPropertiesTest {
         for (int i = 0; i < together.size(); i++) {
             assertEquals(describe(oneByOne.get(i)), describe(together.get(i)), "send " + i + " of " + sends);
         }
+    }
+
+    /** The device acks the channel up to {@code upTo}, applied. */
+    private static ControlOutbox acked(ControlOutbox outbox, String channel, long upTo, long now) {
+        return outbox.ack(APP, channel, upTo, now).map(e -> outbox.apply(e, RETENTION)).orElse(outbox);
+    }
+
+    /** Every pending message whose TTL passed by {@code now}, expired. */
+    private static ControlOutbox expired(ControlOutbox outbox, long now) {
+        ControlOutbox result = outbox;
+        for (ControlEvent.MessagesExpired e : outbox.expire(now, Map.of())) {
+            result = result.apply(e, RETENTION);
+        }
+        return result;
     }
 
     private static String clientId(Step step) {
