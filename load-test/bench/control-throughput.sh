@@ -8,7 +8,8 @@
 #                         the database is emptied of Wakeline tables first) instead of an H2 file (default).
 #   BROKER_JAVA_OPTS      extra JVM options for the broker (e.g. a JFR recording)
 #   LOAD_TEST_JAVA_OPTS   extra JVM options for the load generator
-#   LOAD_TEST_FLAGS       extra load-test flags, appended last (e.g. "--http1.1 --connections 64")
+#   LOAD_TEST_FLAGS       extra load-test flags, appended last (e.g. "--http1.1 --connections 64"); the runs in
+#                         docs/benchmarks.md §3 use "--warmup-seconds 150" (the broker's JIT settles after ~2 min)
 #   SIM_CONTROL_FLAGS     simulator flags that make each device open a control channel and ack its messages
 #                         (default: the device-model population below).
 #
