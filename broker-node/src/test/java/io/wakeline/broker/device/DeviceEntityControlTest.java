@@ -145,6 +145,26 @@ class DeviceEntityControlTest {
     }
 
     @Test
+    void aFailedJournalWriteRestartsTheEntityWhichKeepsServingItsLink() {
+        readyChannel("chat", ControlChannelTriggerResourceType.RequestSoftwareSlot, DeviceCapabilities.NONE);
+        send("chat", "", "m1");
+        assertEquals(List.of(1L), sequences(receive(link, 1)));
+
+        entity.persistenceTestKit().failNextPersisted("Device|dev-c", new RuntimeException("disk full"));
+        TestProbe<DeviceEntity.ControlSendReply> lost = testKit.createTestProbe();
+        entity.runCommand(new DeviceEntity.EnqueueControlMessage(APP, "chat", "", "m2".getBytes(StandardCharsets.UTF_8),
+                System.currentTimeMillis(), Long.MAX_VALUE, lost.ref()));
+        lost.expectNoMessage(Duration.ofMillis(500)); // not journaled, so never accepted: the sender's ask times out
+
+        // restarted (backoff from 200 ms) and recovered from the journal: the next send is accepted and reaches the
+        // same link without the device attaching again
+        assertEquals(2, send("chat", "", "m3").seq(), "m2 was never journaled, so m3 follows m1");
+        List<LinkRegistry.Deliver> delivered = receive(link, 1);
+        assertEquals(List.of(2L), sequences(delivered));
+        assertEquals("m3", new String(delivered.get(0).payload(), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aNewLinkGetsEveryUnackedMessageAgainInOrder() {
         readyChannel("chat", ControlChannelTriggerResourceType.RequestSoftwareSlot, DeviceCapabilities.NONE);
         send("chat", "", "a");
