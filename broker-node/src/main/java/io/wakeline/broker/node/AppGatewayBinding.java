@@ -2,6 +2,7 @@ package io.wakeline.broker.node;
 
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.server.Route;
 import com.typesafe.config.Config;
 import io.wakeline.broker.app.AppDirectory;
 import io.wakeline.broker.app.AppRegistry;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /** The node's app-server gateway: keys, TLS material, app registry, app event logs and the HTTPS binding. */
 final class AppGatewayBinding {
@@ -73,12 +75,13 @@ final class AppGatewayBinding {
             };
         }
 
-        AppGatewayBinding bind() throws Exception {
+        /** {@code edge} wraps the gateway's whole route (metrics, the console) before it is bound. */
+        AppGatewayBinding bind(UnaryOperator<Route> edge) throws Exception {
             DeviceEntitySettings deviceSettings = DeviceEntitySettings.fromConfig(config);
             ShardedDeviceDirectory devices = new ShardedDeviceDirectory(system, deviceSettings.askTimeout());
             AppGateway gateway = new AppGateway(system, settings, registry, devices, devices, keys, java.time.Clock.systemUTC(),
                     devices, deviceSettings.controlChannels());
-            ServerBinding binding = AppGateway.bind(system, settings, gateway.createRoute(), tls.httpsConnectionContext())
+            ServerBinding binding = AppGateway.bind(system, settings, edge.apply(gateway.createRoute()), tls.httpsConnectionContext())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new AppGatewayBinding(binding, settings, tls);
         }
