@@ -37,6 +37,12 @@ public final class ClusterMeters {
         INSTANCE
     }
 
+    private enum RegionUnanswered implements Command {
+        INSTANCE
+    }
+
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+
     private record RegionState(String entityType, ShardRegion.CurrentShardRegionState state, long askedAtMillis)
             implements Command {
     }
@@ -112,6 +118,7 @@ public final class ClusterMeters {
         return Behaviors.receive(Command.class)
                 .onMessageEquals(Poll.INSTANCE, this::poll)
                 .onMessage(RegionState.class, this::onRegionState)
+                .onMessageEquals(RegionUnanswered.INSTANCE, Behaviors::same) // the figures stay as last answered
                 .build();
     }
 
@@ -119,9 +126,10 @@ public final class ClusterMeters {
         long now = System.currentTimeMillis();
         ActorRef<akka.cluster.sharding.typed.ClusterShardingQuery> query = ClusterSharding.get(context.getSystem()).shardState();
         for (EntityTypeKey<?> type : types) {
-            ActorRef<ShardRegion.CurrentShardRegionState> replyTo = context.messageAdapter(
-                    ShardRegion.CurrentShardRegionState.class, state -> new RegionState(type.name(), state, now));
-            query.tell(new GetShardRegionState(type, replyTo));
+            // an ask per type: the answer does not name its type, and one message adapter per class would mix them up
+            context.ask(ShardRegion.CurrentShardRegionState.class, query, ASK_TIMEOUT,
+                    replyTo -> new GetShardRegionState(type, replyTo),
+                    (state, failure) -> failure == null ? new RegionState(type.name(), state, now) : RegionUnanswered.INSTANCE);
         }
         return Behaviors.same();
     }

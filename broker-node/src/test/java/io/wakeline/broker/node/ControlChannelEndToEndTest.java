@@ -8,16 +8,9 @@ import static io.wakeline.broker.node.TestNodeConfig.SECRET_B;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wakeline.protocol.v1.AppExecutionState;
-import io.wakeline.protocol.v1.AppStateReport;
 import io.wakeline.protocol.v1.ControlChannelOperation;
 import io.wakeline.protocol.v1.ControlChannelRequest;
-import io.wakeline.protocol.v1.ControlChannelResourceType;
 import io.wakeline.protocol.v1.Envelope;
-import io.wakeline.protocol.v1.LockScreenConsent;
-import io.wakeline.protocol.v1.LockScreenConsentAnswer;
-import io.wakeline.protocol.v1.LockScreenRequest;
-import io.wakeline.protocol.v1.ManifestBackgroundTask;
 import io.wakeline.protocol.v1.Notification;
 import io.wakeline.protocol.v1.PowerReport;
 import io.wakeline.protocol.v1.PowerState;
@@ -171,22 +164,7 @@ class ControlChannelEndToEndTest {
     }
 
     private static String createChannel(String device, String channelId) throws Exception {
-        simulator.request(device, Envelope.newBuilder().setLockScreenRequest(LockScreenRequest.newBuilder()
-                .setRequestId(1).setAppId(APP_A).addDeclaredTasks(ManifestBackgroundTask.MANIFEST_CONTROL_CHANNEL)).build(),
-                Envelope.BodyCase.LOCK_SCREEN_STATUS).get(10, TimeUnit.SECONDS);
-        simulator.request(device, Envelope.newBuilder().setLockScreenConsent(LockScreenConsentAnswer.newBuilder()
-                .setRequestId(2).setAppId(APP_A).setConsent(LockScreenConsent.CONSENT_ALLOW)).build(),
-                Envelope.BodyCase.LOCK_SCREEN_STATUS).get(10, TimeUnit.SECONDS);
-        simulator.send(device, Envelope.newBuilder().setAppStateReport(AppStateReport.newBuilder()
-                .setAppId(APP_A).setState(AppExecutionState.FOREGROUND)).build());
-        Envelope created = simulator.request(device, Envelope.newBuilder().setControlChannelRequest(ControlChannelRequest.newBuilder()
-                .setRequestId(3).setAppId(APP_A).setChannelId(channelId).setServerKeepAliveMinutes(15)
-                .setResourceType(ControlChannelResourceType.REQUEST_SOFTWARE_SLOT)
-                .setOperation(ControlChannelOperation.CREATE)).build(), Envelope.BodyCase.CONTROL_CHANNEL_STATUS)
-                .get(10, TimeUnit.SECONDS);
-        String uri = created.getControlChannelStatus().getControlChannelUri();
-        assertTrue(uri.startsWith(node.appGatewayUrl() + "/cc/"), created::toString);
-        return uri;
+        return ControlChannelSetup.create(simulator, device, APP_A, channelId, node.appGatewayUrl());
     }
 
     private static HttpResponse<String> post(String uri, String token, String body, String... headers) throws Exception {
