@@ -1,7 +1,10 @@
 package io.wakeline.broker.node;
 
+import static akka.http.javadsl.server.Directives.concat;
+
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
+import akka.http.javadsl.server.Route;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
@@ -12,7 +15,11 @@ import io.wakeline.broker.app.AppDirectory;
 import io.wakeline.broker.app.AppEntity;
 import io.wakeline.broker.app.events.AppEventLog;
 import io.wakeline.broker.app.events.AppEventPublisher;
+import io.wakeline.broker.console.ConsoleAgent;
+import io.wakeline.broker.console.ConsoleRoute;
+import io.wakeline.broker.console.ConsoleSettings;
 import io.wakeline.broker.device.DeviceEntity;
+import io.wakeline.broker.device.ShardedDeviceDirectory;
 import io.wakeline.broker.device.DeviceEntitySettings;
 import io.wakeline.broker.gateway.device.DeviceGateway;
 import io.wakeline.broker.gateway.device.DeviceGatewaySettings;
@@ -82,7 +89,11 @@ public final class BrokerNode implements AutoCloseable {
         AppDirectory apps = app.appDirectory();
         DeviceGateway deviceGateway = DeviceGateway.bind(deviceSettings, fleetSecret, apps,
                 ClusterSharding.get(system), entitySettings.askTimeout(), links, registries);
-        AppGatewayBinding appGateway = app.bind(telemetry.http()::measure);
+        ConsoleSettings consoleSettings = ConsoleSettings.fromConfig(config);
+        system.systemActorOf(ConsoleAgent.create(telemetry, consoleSettings), "console-agent", Props.empty());
+        ShardedDeviceDirectory consoleDevices = new ShardedDeviceDirectory(system, entitySettings.askTimeout());
+        Route console = new ConsoleRoute(system, consoleSettings, app.keys().adminToken(), consoleDevices, consoleDevices).route();
+        AppGatewayBinding appGateway = app.bind(route -> telemetry.http().measure(concat(console, route)));
         NodeGateways gateways = NodeGateways.get(system);
         gateways.bound(deviceGateway);
         telemetry.bind(deviceGateway, gateways::ready);

@@ -164,7 +164,9 @@ class ControlChannelEndToEndTest {
     }
 
     private static String createChannel(String device, String channelId) throws Exception {
-        return ControlChannelSetup.create(simulator, device, APP_A, channelId, node.appGatewayUrl());
+        String uri = ControlChannelSetup.create(simulator, device, APP_A, channelId);
+        assertTrue(uri.startsWith(node.appGatewayUrl() + "/cc/"), uri);
+        return uri;
     }
 
     private static HttpResponse<String> post(String uri, String token, String body, String... headers) throws Exception {

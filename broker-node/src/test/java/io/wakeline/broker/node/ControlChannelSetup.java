@@ -20,9 +20,8 @@ final class ControlChannelSetup {
     private ControlChannelSetup() {
     }
 
-    /** Returns the channel's URI, which must start with {@code baseUrl + "/cc/"}. */
-    static String create(DeviceSimulator simulator, String device, String appId, String channelId, String baseUrl)
-            throws Exception {
+    /** Returns the channel's URI (under the public base URL of the node that hosts the device's entity). */
+    static String create(DeviceSimulator simulator, String device, String appId, String channelId) throws Exception {
         simulator.request(device, Envelope.newBuilder().setLockScreenRequest(LockScreenRequest.newBuilder()
                 .setRequestId(1).setAppId(appId).addDeclaredTasks(ManifestBackgroundTask.MANIFEST_CONTROL_CHANNEL)).build(),
                 Envelope.BodyCase.LOCK_SCREEN_STATUS).get(10, TimeUnit.SECONDS);
@@ -37,7 +36,7 @@ final class ControlChannelSetup {
                 .setOperation(ControlChannelOperation.CREATE)).build(), Envelope.BodyCase.CONTROL_CHANNEL_STATUS)
                 .get(10, TimeUnit.SECONDS);
         String uri = created.getControlChannelStatus().getControlChannelUri();
-        assertTrue(uri.startsWith(baseUrl + "/cc/"), created::toString);
+        assertTrue(uri.contains("/cc/"), created::toString);
         return uri;
     }
 }

@@ -76,7 +76,7 @@ class DashboardMetricsTest {
             String token = appServer.token(APP_A, SECRET_A);
             ChannelRecord channel = simulator.channels().get(0);
             assertEquals(200, appServer.sendRaw(channel.channelUri(), token, "raw".getBytes(StandardCharsets.UTF_8)).statusCode());
-            String controlUri = ControlChannelSetup.create(simulator, channel.deviceId(), APP_A, "dash", node.appGatewayUrl());
+            String controlUri = ControlChannelSetup.create(simulator, channel.deviceId(), APP_A, "dash");
             HttpResponse<String> sent = appServer.http().send(HttpRequest.newBuilder(URI.create(controlUri))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
                     .POST(HttpRequest.BodyPublishers.ofString("control")).build(), HttpResponse.BodyHandlers.ofString());
