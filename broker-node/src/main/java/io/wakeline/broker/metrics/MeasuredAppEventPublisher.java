@@ -28,6 +28,9 @@ public final class MeasuredAppEventPublisher implements AppEventPublisher {
     private final Map<AppEvent.WebPushReceiptFate, Counter> webPushReceipts = new EnumMap<>(AppEvent.WebPushReceiptFate.class);
     private final Map<AppEvent.ChannelState, Counter> channelStates = new EnumMap<>(AppEvent.ChannelState.class);
     private final Counter upstream;
+    private final Counter redeliveries;
+    /** By fate and reason; all made up front, never written after. */
+    private final Map<String, Counter> ends = new java.util.HashMap<>();
     private final Counter published;
     private final Counter failed;
     private final Timer acceptToDeliver;
@@ -52,6 +55,17 @@ public final class MeasuredAppEventPublisher implements AppEventPublisher {
                     .description("Control channels that became active, stale, reset or closed")
                     .tag("state", tag(state)).register(registry));
         }
+        for (AppEvent.MessageFate fate : List.of(AppEvent.MessageFate.EXPIRED, AppEvent.MessageFate.REJECTED)) {
+            for (ControlEndReason reason : ControlEndReason.values()) {
+                ends.put(fate + "|" + reason, Counter.builder("wakeline.control.ended")
+                        .description("Control messages that expired or were rejected, by the reason their receipt gives")
+                        .tag("fate", tag(fate)).tag("reason", reason.tag())
+                        .register(registry));
+            }
+        }
+        redeliveries = Counter.builder("wakeline.control.redeliveries")
+                .description("Deliveries of control messages delivered before (after a reconnect or a failover)")
+                .register(registry);
         upstream = Counter.builder("wakeline.control.upstream.messages")
                 .description("Messages from device apps to their app servers over control channels").register(registry);
         published = Counter.builder("wakeline.app.events.published")
@@ -97,6 +111,12 @@ public final class MeasuredAppEventPublisher implements AppEventPublisher {
         if (event instanceof AppEvent.MessageReceipt receipt) {
             receipts.get(receipt.fate()).increment();
             ReceiptLedger.Timing timing = ledger.record(appId, receipt);
+            if (timing.redelivery()) {
+                redeliveries.increment();
+            }
+            if (receipt.fate() == AppEvent.MessageFate.EXPIRED || receipt.fate() == AppEvent.MessageFate.REJECTED) {
+                ended(receipt.fate(), ControlEndReason.of(receipt.reason()));
+            }
             record(acceptToDeliver, timing.acceptToDeliverMillis());
             record(acceptToAck, timing.acceptToAckMillis());
             record(deliverToAck, timing.deliverToAckMillis());
@@ -107,6 +127,10 @@ public final class MeasuredAppEventPublisher implements AppEventPublisher {
         } else if (event instanceof AppEvent.UpstreamMessage) {
             upstream.increment();
         }
+    }
+
+    private void ended(AppEvent.MessageFate fate, ControlEndReason reason) {
+        ends.get(fate + "|" + reason).increment();
     }
 
     private static void record(Timer timer, long millis) {

@@ -3,6 +3,7 @@ package io.wakeline.broker.metrics;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
+import com.typesafe.config.Config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -32,8 +33,11 @@ public final class NodeMetrics implements Extension {
     };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ReceiptLedger receipts;
 
     private NodeMetrics(ActorSystem<?> system) {
+        Config bounds = system.settings().config().getConfig("wakeline.metrics.receipts");
+        receipts = new ReceiptLedger(bounds.getInt("max-tracked"), bounds.getInt("max-recent"), bounds.getInt("max-apps"));
         new JvmMemoryMetrics().bindTo(registry);
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
@@ -58,6 +62,16 @@ public final class NodeMetrics implements Extension {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** What this node has seen of guaranteed messages (the latencies, the console's backlog board). */
+    public ReceiptLedger receipts() {
+        return receipts;
+    }
+
+    /** Where a device entity tells its node the control messages it holds when it starts (see the interface). */
+    public ControlBacklogObserver controlBacklog() {
+        return receipts;
     }
 
     /** The Prometheus text exposition (format 0.0.4) of every meter. */

@@ -6,6 +6,7 @@ import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import com.typesafe.config.Config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wakeline.broker.app.events.AppEventPublisher;
+import io.wakeline.broker.device.DeviceDirectory;
 import io.wakeline.broker.gateway.device.DeviceGateway;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +34,7 @@ public final class NodeTelemetry {
     public static NodeTelemetry start(ActorSystem<?> system, Config config, List<EntityTypeKey<?>> entityTypes,
                                       EntityTypeKey<?> deviceType) {
         MeterRegistry registry = NodeMetrics.get(system).registry();
-        Config receipts = config.getConfig("wakeline.metrics.receipts");
-        ReceiptLedger ledger = new ReceiptLedger(receipts.getInt("max-tracked"), receipts.getInt("max-recent"),
-                receipts.getInt("max-apps"));
+        ReceiptLedger ledger = NodeMetrics.get(system).receipts();
         Map<String, ShardCounts> counts = ClusterMeters.newCounts();
         system.systemActorOf(ClusterMeters.create(registry, entityTypes, deviceType, ledger,
                 config.getDuration("wakeline.metrics.sharding-poll-interval"), counts), "cluster-meters", Props.empty());
@@ -58,6 +57,11 @@ public final class NodeTelemetry {
     /** The publisher the device entities get: {@code publisher} with every receipt measured on the way. */
     public AppEventPublisher measure(AppEventPublisher publisher) {
         return new MeasuredAppEventPublisher(publisher, ledger, registry);
+    }
+
+    /** The app gateways' device side: {@code devices} with each push's outcome at the entity counted. */
+    public DeviceDirectory measure(DeviceDirectory devices) {
+        return new MeasuredDeviceDirectory(devices, registry);
     }
 
     public HttpMeters http() {

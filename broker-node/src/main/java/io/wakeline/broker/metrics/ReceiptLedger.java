@@ -28,13 +28,17 @@ import java.util.function.Predicate;
  * {@link #forgotten()}), recent message ids ({@code maxRecent}) and apps ({@code maxApps}; others are summed
  * under {@link #OTHER_APPS}). Thread-safe: entities on many threads publish at once.
  */
-public final class ReceiptLedger {
+public final class ReceiptLedger implements ControlBacklogObserver {
     /** The app row that sums apps beyond {@code maxApps}. */
     public static final String OTHER_APPS = "(other apps)";
 
-    /** Milliseconds between the steps of one message; -1 where a step was not seen here. */
-    public record Timing(long acceptToDeliverMillis, long acceptToAckMillis, long deliverToAckMillis) {
-        static final Timing NONE = new Timing(-1, -1, -1);
+    /**
+     * Milliseconds between the steps of one message; -1 where a step was not seen here. {@code redelivery}: a
+     * delivery of a message delivered before (after a reconnect or a failover).
+     */
+    public record Timing(long acceptToDeliverMillis, long acceptToAckMillis, long deliverToAckMillis, boolean redelivery) {
+        static final Timing NONE = new Timing(-1, -1, -1, false);
+        static final Timing REDELIVERY = new Timing(-1, -1, -1, true);
     }
 
     /** Where a message id belongs and where it stands, as last seen here. */
@@ -97,11 +101,14 @@ public final class ReceiptLedger {
                 return Timing.NONE;
             }
             case DELIVERED -> {
-                if (tracked == null || tracked.deliveredAtMillis() >= 0) {
-                    return Timing.NONE; // not accepted here, or a redelivery (after a reconnect)
+                if (tracked == null) {
+                    return Timing.NONE; // not accepted here
+                }
+                if (tracked.deliveredAtMillis() >= 0) {
+                    return Timing.REDELIVERY;
                 }
                 inFlight.put(receipt.messageId(), tracked.delivered(receipt.atMillis()));
-                return new Timing(receipt.atMillis() - tracked.acceptedAtMillis(), -1, -1);
+                return new Timing(receipt.atMillis() - tracked.acceptedAtMillis(), -1, -1, false);
             }
             default -> {
                 if (tracked == null) {
@@ -113,21 +120,25 @@ public final class ReceiptLedger {
                 }
                 long delivered = tracked.deliveredAtMillis();
                 return new Timing(-1, receipt.atMillis() - tracked.acceptedAtMillis(),
-                        delivered >= 0 ? receipt.atMillis() - delivered : -1);
+                        delivered >= 0 ? receipt.atMillis() - delivered : -1, false);
             }
         }
     }
 
     private void track(MessageReceipt receipt) {
         if (inFlight.size() >= maxTracked) {
-            Iterator<Map.Entry<String, InFlight>> eldest = inFlight.entrySet().iterator();
-            Map.Entry<String, InFlight> entry = eldest.next();
-            eldest.remove();
-            decrement(entry.getValue().deviceId());
-            forgotten++;
+            forgetEldest();
         }
         inFlight.put(receipt.messageId(), new InFlight(receipt.deviceId(), receipt.atMillis(), -1));
         backlogByDevice.merge(receipt.deviceId(), 1, Integer::sum);
+    }
+
+    private void forgetEldest() {
+        Iterator<Map.Entry<String, InFlight>> eldest = inFlight.entrySet().iterator();
+        Map.Entry<String, InFlight> entry = eldest.next();
+        eldest.remove();
+        decrement(entry.getValue().deviceId());
+        forgotten++;
     }
 
     private void untrack(String messageId, InFlight tracked) {
@@ -146,6 +157,26 @@ public final class ReceiptLedger {
             counts = byApp.computeIfAbsent(apps < maxApps ? appId : OTHER_APPS, a -> new long[MessageFate.values().length]);
         }
         counts[fate.ordinal()]++;
+    }
+
+    /**
+     * The device's entity started holding {@code outstanding}: it replaces what was tracked for the device, so the
+     * board also shows messages accepted before the device's shard came to this node. Counts no receipts.
+     */
+    @Override
+    public synchronized void recovered(String deviceId, List<Outstanding> outstanding) {
+        retainDevices(device -> !device.equals(deviceId), Long.MAX_VALUE);
+        for (Outstanding message : outstanding) {
+            if (inFlight.size() >= maxTracked) {
+                forgetEldest();
+            }
+            inFlight.put(message.messageId(), new InFlight(deviceId, message.acceptedAtMillis(),
+                    message.deliveredAtMillis() > 0 ? message.deliveredAtMillis() : -1));
+            backlogByDevice.merge(deviceId, 1, Integer::sum);
+            recent.putIfAbsent(message.messageId(), new Location(message.messageId(), deviceId, message.appId(),
+                    message.channelId(), message.deliveredAtMillis() > 0 ? MessageFate.DELIVERED : MessageFate.ACCEPTED,
+                    message.acceptedAtMillis()));
+        }
     }
 
     /**

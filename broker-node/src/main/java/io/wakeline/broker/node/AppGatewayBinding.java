@@ -18,6 +18,7 @@ import io.wakeline.broker.gateway.app.ControlChannelUris;
 import io.wakeline.broker.channel.WebPushSubscriptionToken;
 import io.wakeline.broker.device.PushEndpoints;
 import io.wakeline.broker.gateway.webpush.WebPushEndpoints;
+import io.wakeline.broker.device.DeviceDirectory;
 import io.wakeline.broker.device.DeviceEntitySettings;
 import io.wakeline.broker.device.ShardedDeviceDirectory;
 import io.wakeline.broker.gateway.app.AppGateway;
@@ -75,11 +76,15 @@ final class AppGatewayBinding {
             };
         }
 
-        /** {@code edge} wraps the gateway's whole route (metrics, the console) before it is bound. */
-        AppGatewayBinding bind(UnaryOperator<Route> edge) throws Exception {
+        /**
+         * {@code edge} wraps the gateway's whole route (metrics, the console) before it is bound; {@code pushes}
+         * wraps the device side the routes push through (metrics).
+         */
+        AppGatewayBinding bind(UnaryOperator<Route> edge, UnaryOperator<DeviceDirectory> pushes) throws Exception {
             DeviceEntitySettings deviceSettings = DeviceEntitySettings.fromConfig(config);
             ShardedDeviceDirectory devices = new ShardedDeviceDirectory(system, deviceSettings.askTimeout());
-            AppGateway gateway = new AppGateway(system, settings, registry, devices, devices, keys, java.time.Clock.systemUTC(),
+            AppGateway gateway = new AppGateway(system, settings, registry, pushes.apply(devices), devices, keys,
+                    java.time.Clock.systemUTC(),
                     devices, deviceSettings.controlChannels());
             ServerBinding binding = AppGateway.bind(system, settings, edge.apply(gateway.createRoute()), tls.httpsConnectionContext())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);

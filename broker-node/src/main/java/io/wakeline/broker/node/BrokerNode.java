@@ -93,7 +93,7 @@ public final class BrokerNode implements AutoCloseable {
         system.systemActorOf(ConsoleAgent.create(telemetry, consoleSettings), "console-agent", Props.empty());
         ShardedDeviceDirectory consoleDevices = new ShardedDeviceDirectory(system, entitySettings.askTimeout());
         Route console = new ConsoleRoute(system, consoleSettings, app.keys().adminToken(), consoleDevices, consoleDevices).route();
-        AppGatewayBinding appGateway = app.bind(route -> telemetry.http().measure(concat(console, route)));
+        AppGatewayBinding appGateway = app.bind(route -> telemetry.http().measure(concat(console, route)), telemetry::measure);
         NodeGateways gateways = NodeGateways.get(system);
         gateways.bound(deviceGateway);
         telemetry.bind(deviceGateway, gateways::ready);

@@ -2,6 +2,8 @@ package io.wakeline.broker.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.wakeline.broker.device.DeviceConnectionStatus;
+import io.wakeline.broker.device.PushOutcome;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -46,5 +48,21 @@ class PushOutcomesTest {
         assertEquals("invalid", PushOutcomes.outcome(ApiOperation.CONTROL_SEND, 400, Optional.empty(), Optional.of("made-up")));
         assertEquals("unavailable", PushOutcomes.outcome(ApiOperation.WEBPUSH_SEND, 503, Optional.empty(), Optional.empty()));
         assertEquals("error", PushOutcomes.outcome(ApiOperation.WEBPUSH_SEND, 500, Optional.empty(), Optional.empty()));
+    }
+
+    @Test
+    void theEntitysAnswerIsNamedWithItsWakePolicyReason() {
+        assertEquals("dropped", MeasuredDeviceDirectory.outcome(new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, "DeviceAsleep")));
+        assertEquals("device_asleep", MeasuredDeviceDirectory.reason(new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, "DeviceAsleep")));
+        assertEquals("sandbox_quota_exhausted", MeasuredDeviceDirectory.reason(
+                new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, "SandboxQuotaExhausted")));
+        assertEquals("ttl_zero", MeasuredDeviceDirectory.reason(
+                new PushOutcome.Dropped(DeviceConnectionStatus.DISCONNECTED, "TTL 0 and the device is offline")));
+        assertEquals("offline_not_cached", MeasuredDeviceDirectory.reason(
+                new PushOutcome.Dropped(DeviceConnectionStatus.DISCONNECTED, "cache policy no-cache")));
+        assertEquals("batched", MeasuredDeviceDirectory.reason(
+                new PushOutcome.Stored(DeviceConnectionStatus.CONNECTED, PushOutcome.StoreReason.BATCHED)));
+        assertEquals("none", MeasuredDeviceDirectory.reason(new PushOutcome.Delivered(DeviceConnectionStatus.CONNECTED)));
+        assertEquals("unknown_target", MeasuredDeviceDirectory.outcome(new PushOutcome.TargetUnknown()));
     }
 }

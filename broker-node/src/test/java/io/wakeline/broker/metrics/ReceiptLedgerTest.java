@@ -36,8 +36,9 @@ class ReceiptLedgerTest {
         ledger.record(APP, receipt("d1", "m1", MessageFate.ACCEPTED, 1_000));
         assertEquals(1, ledger.largestBacklogs(5).get(0).messages());
         ledger.record(APP, receipt("d1", "m1", MessageFate.DELIVERED, 1_010));
-        assertEquals(-1, ledger.record(APP, receipt("d1", "m1", MessageFate.DELIVERED, 5_000)).acceptToDeliverMillis(),
-                "a redelivery after a reconnect is not a first delivery");
+        ReceiptLedger.Timing again = ledger.record(APP, receipt("d1", "m1", MessageFate.DELIVERED, 5_000));
+        assertEquals(-1, again.acceptToDeliverMillis(), "a redelivery after a reconnect is not a first delivery");
+        assertTrue(again.redelivery());
         assertEquals(4_000, ledger.record(APP, receipt("d1", "m1", MessageFate.ACKED, 5_010)).deliverToAckMillis(),
                 "measured from the first delivery");
     }
@@ -90,5 +91,20 @@ class ReceiptLedgerTest {
         assertEquals(1, ledger.retainDevices("stays"::equals, 2_000));
         assertEquals(List.of("arrived", "stays"),
                 ledger.largestBacklogs(5).stream().map(ReceiptLedger.Backlog::deviceId).sorted().toList());
+    }
+
+    @Test
+    void anEntityThatStartsHereReplacesWhatWasTrackedForItsDevice() {
+        ReceiptLedger ledger = new ReceiptLedger(100, 100, 10);
+        ledger.record(APP, receipt("d1", "stale", MessageFate.ACCEPTED, 1_000));
+        ledger.recovered("d1", List.of(
+                new ControlBacklogObserver.Outstanding(APP, "chat", "old-1", 100, 0),
+                new ControlBacklogObserver.Outstanding(APP, "chat", "old-2", 200, 250)));
+        assertEquals(List.of(new ReceiptLedger.Backlog("d1", 2, 100)), ledger.largestBacklogs(5));
+        assertEquals("chat", ledger.locate("old-2").orElseThrow().channelId());
+        assertEquals(50, ledger.record(APP, receipt("d1", "old-2", MessageFate.ACKED, 300)).deliverToAckMillis());
+        ledger.recovered("d1", List.of());
+        assertTrue(ledger.largestBacklogs(5).isEmpty());
+        assertEquals(List.of(new ReceiptLedger.AppCounts(APP, 1, 0, 1, 0, 0)), ledger.appCounts(), "recovery counts no receipts");
     }
 }

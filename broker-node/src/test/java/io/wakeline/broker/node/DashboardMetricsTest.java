@@ -103,6 +103,8 @@ class DashboardMetricsTest {
             assertTrue(sample(exposition, "wakeline_pushes_total", "outcome=\"received\",path=\"wns_raw\"") >= 1, exposition);
             assertTrue(sample(exposition, "wakeline_pushes_total", "outcome=\"accepted\",path=\"control\"") >= 1, exposition);
             assertTrue(sample(exposition, "wakeline_control_receipts_total", "fate=\"acked\"") >= 1, exposition);
+            assertTrue(sample(exposition, "wakeline_push_outcomes_total", "outcome=\"delivered\",push=\"wns_raw\"") >= 1,
+                    exposition);
             assertTrue(sample(exposition, "wakeline_device_handshakes_completed_total", "") >= 1, exposition);
             assertTrue(sample(exposition, "wakeline_device_handshake_failures_total", "reason=\"malformed_frame\"")
                     + sample(exposition, "wakeline_device_handshake_failures_total", "reason=\"frame_too_large\"") >= 1,
