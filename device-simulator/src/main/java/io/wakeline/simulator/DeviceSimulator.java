@@ -188,8 +188,44 @@ public final class DeviceSimulator implements AutoCloseable {
      * {@code applicationServerKey} unless it is empty; the subscription is also appended to the channel file.
      */
     public WebPushSubscriptionRecord subscribeWebPush(String deviceId, String appId, byte[] applicationServerKey) {
+        return subscribeWebPush(deviceId, appId, applicationServerKey, null);
+    }
+
+    /**
+     * {@link #subscribeWebPush(String, String, byte[])} with the device's encryption keys (RFC 8291), which the
+     * record and the channel file's line carry ({@code p256dh}, {@code auth}) for the app server.
+     */
+    public WebPushSubscriptionRecord subscribeWebPush(String deviceId, String appId, byte[] applicationServerKey,
+                                                      WebPushKeys keys) {
         CompletableFuture<WebPushSubscriptionRecord> done = new CompletableFuture<>();
-        return await(new LoopCommand.SubscribeWebPush(positionOf(deviceId), appId, applicationServerKey.clone(), done), done);
+        return await(new LoopCommand.SubscribeWebPush(positionOf(deviceId), appId, applicationServerKey.clone(), keys,
+                done), done);
+    }
+
+    /**
+     * Waits until the device's handshake is done on its current link.
+     *
+     * @return whether it was linked within {@code timeout}
+     */
+    public boolean awaitLinked(String deviceId, Duration timeout) {
+        int position = positionOf(deviceId);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            CompletableFuture<Boolean> done = new CompletableFuture<>();
+            if (await(new LoopCommand.IsLinked(position, done), done)) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(Math.min(AWAIT_POLL_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     /** Drops a Web Push subscription (WebPushUnsubscribe); returns once the frame is queued. */
