@@ -127,7 +127,7 @@ sealed interface SimulatorCommandLine {
         return number(duration.toNanos() / (double) TimeUnit.MINUTES.toNanos(1));
     }
 
-    @Command(name = "wakeline-simulator", sortOptions = false, usageHelpAutoWidth = false,
+    @Command(name = "wakeline-simulator", sortOptions = false, abbreviateSynopsis = true,
             description = {"Simulates many Wakeline devices, each with one device link over TCP, from one selector thread,",
                     "and carries out a script of device actions (Web Push subscriptions, offline windows, app states,",
                     "lock screen, control channels, ...) while they run. Prints a progress line per interval."},

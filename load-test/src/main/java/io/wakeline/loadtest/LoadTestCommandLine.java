@@ -324,7 +324,7 @@ public final class LoadTestCommandLine {
         Run run(List<String> args, Map<String, String> environment);
     }
 
-    @Command(name = "raw", sortOptions = false,
+    @Command(name = "raw", sortOptions = false, abbreviateSynopsis = true,
             description = {"Raw WNS notifications (X-WNS-Type: wns/raw) to the channels of the channel file.",
                     "Latency runs from each send's intended time to its HTTP answer."},
             exitCodeListHeading = "%nExit status:%n",
@@ -345,7 +345,7 @@ public final class LoadTestCommandLine {
         }
     }
 
-    @Command(name = "control", sortOptions = false,
+    @Command(name = "control", sortOptions = false, abbreviateSynopsis = true,
             description = {"Guaranteed control messages (POST to the \"kind\":\"control\" URIs of the channel file), each",
                     "followed to its receipts (accepted, delivered, acked) on the app's GET /events stream."},
             exitCodeListHeading = "%nExit status:%n",
