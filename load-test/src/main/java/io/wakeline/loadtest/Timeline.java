@@ -155,7 +155,19 @@ public final class Timeline<C extends Enum<C>, L extends Enum<L>> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        sample();
+        finalSample();
+    }
+
+    /** The rest after the last full interval; a sliver without a single event is left out (it would chart as a drop to 0). */
+    private synchronized void finalSample() {
+        boolean sliver = System.nanoTime() - lastSampleNanos < interval.toNanos() / 10;
+        boolean anyEvent = false;
+        for (int i = 0; i < lastTotals.length; i++) {
+            anyEvent |= totals.get(i) != lastTotals[i];
+        }
+        if (!sliver || anyEvent || samples.isEmpty()) {
+            sample();
+        }
     }
 
     /** Every sample so far, oldest first. */

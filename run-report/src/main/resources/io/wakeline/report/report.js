@@ -85,6 +85,9 @@
   }
 
   function xToPercentileLabel(x) {
+    if (!(x >= 1)) {
+      return "";
+    }
     var p = 100 - 100 / x;
     var digits = Math.max(0, Math.round(Math.log10(x)) - 2);
     return p.toFixed(digits) + "%";
