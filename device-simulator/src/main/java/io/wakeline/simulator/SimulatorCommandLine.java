@@ -38,9 +38,11 @@ sealed interface SimulatorCommandLine {
      * @param printNotifications how many received notifications to print (0: none)
      * @param progress           whether to print a progress line per {@code summaryInterval}
      * @param linkTimeout        how long a script step waits for a device's link
+     * @param stopAfterScript    end the run once the script is done (before {@code duration} if that is longer)
      */
     record Run(SimulatorConfig config, Duration duration, Duration summaryInterval, List<ScriptStep> script,
-               int printNotifications, boolean progress, Duration linkTimeout) implements SimulatorCommandLine {
+               int printNotifications, boolean progress, Duration linkTimeout, boolean stopAfterScript)
+            implements SimulatorCommandLine {
         public Run {
             script = List.copyOf(script);
         }
@@ -207,6 +209,11 @@ sealed interface SimulatorCommandLine {
                         "after the --script file's steps"})
         List<String> steps = new ArrayList<>();
 
+        @Option(names = "--stop-after-script",
+                description = {"end the run when the script is done (scripted scenarios, smoke tests); the exit status",
+                        "then says whether every step succeeded"})
+        boolean stopAfterScript;
+
         @Option(names = "--link-timeout-seconds", paramLabel = "S", defaultValue = "30",
                 description = "how long a script step waits for a device's link (default: ${DEFAULT-VALUE})")
         int linkTimeoutSeconds;
@@ -356,8 +363,12 @@ sealed interface SimulatorCommandLine {
                 config.gateways(GatewayAddress.parseList(gateways));
             }
             SimulatorConfig built = config.build();
+            List<ScriptStep> steps = script(built);
+            if (stopAfterScript && steps.isEmpty()) {
+                throw new IllegalArgumentException("--stop-after-script needs a script: --script FILE or --do STEP");
+            }
             return new Run(built, Duration.ofSeconds(durationSeconds), Duration.ofSeconds(summaryIntervalSeconds),
-                    script(built), printNotifications, progress, Duration.ofSeconds(linkTimeoutSeconds));
+                    steps, printNotifications, progress, Duration.ofSeconds(linkTimeoutSeconds), stopAfterScript);
         }
 
         private List<ScriptStep> script(SimulatorConfig config) {

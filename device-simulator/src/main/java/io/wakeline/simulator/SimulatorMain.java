@@ -27,6 +27,7 @@ public final class SimulatorMain {
     static final int EXIT_CANNOT_START = 1;
     static final int EXIT_USAGE = 2;
     static final int EXIT_SCRIPT_FAILED = 3;
+    private static final long SCRIPT_POLL_MILLIS = 50;
 
     private SimulatorMain() {
     }
@@ -88,17 +89,27 @@ public final class SimulatorMain {
         long intervalNanos = run.summaryInterval().toNanos();
         boolean bounded = !run.duration().isZero();
         long end = System.nanoTime() + run.duration().toNanos();
+        long lineDue = System.nanoTime() + intervalNanos;
         while (true) {
-            long sleepNanos = bounded ? Math.min(intervalNanos, end - System.nanoTime()) : intervalNanos;
+            long sleepNanos = Math.min(lineDue, bounded ? end : Long.MAX_VALUE) - System.nanoTime();
+            if (run.stopAfterScript()) {
+                // look at the script often, so the run ends soon after it does
+                sleepNanos = Math.min(sleepNanos, TimeUnit.MILLISECONDS.toNanos(SCRIPT_POLL_MILLIS));
+            }
             if (sleepNanos > 0) {
                 TimeUnit.NANOSECONDS.sleep(sleepNanos);
             }
+            boolean scriptDone = run.stopAfterScript() && script != null && script.finished();
+            if (System.nanoTime() - lineDue < 0 && !scriptDone && !(bounded && System.nanoTime() - end >= 0)) {
+                continue;
+            }
+            lineDue = System.nanoTime() + intervalNanos;
             if (run.progress()) {
                 SimulatorStats stats = simulator.stats();
                 String left = bounded ? "left=" + leftSeconds(end) + "s/" + run.duration().toSeconds() + "s " : "";
                 console.progress(left + progress.line(stats, System.nanoTime(), terminal, script));
             }
-            if (bounded && System.nanoTime() - end >= 0) {
+            if (scriptDone || (bounded && System.nanoTime() - end >= 0)) {
                 break;
             }
         }

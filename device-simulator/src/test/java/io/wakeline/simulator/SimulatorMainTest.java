@@ -110,10 +110,13 @@ class SimulatorMainTest {
     }
 
     @Test
-    void aFailedStepMakesTheExitStatusThreeAndTheRunGoesOn() throws Exception {
-        int status = run(false, "--devices", "1", "--duration-seconds", "3", "--no-progress",
+    void aFailedStepMakesTheExitStatusThreeAndTheScriptGoesOnToItsEnd() throws Exception {
+        long start = System.nanoTime();
+        int status = run(false, "--devices", "1", "--duration-seconds", "0", "--no-progress", "--stop-after-script",
                 "--do", "trigger dev-0 1 push-notification", "--do", "app-state dev-0 1 foreground");
 
+        assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(20),
+                "--stop-after-script ends the run without a duration");
         String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(SimulatorMain.EXIT_SCRIPT_FAILED, status, printed);
         assertTrue(printed.contains("PUSH_NOTIFICATION_TRIGGER refused: not on the lock screen"), printed);
