@@ -86,8 +86,13 @@ public final class DeviceSimulator implements AutoCloseable {
      * @return whether that happened within {@code timeout}
      */
     public boolean awaitChannels(Duration timeout) {
+        return pollUntil(() -> counters.devicesWithEveryChannel() >= config.deviceCount(), timeout);
+    }
+
+    /** Checks {@code condition} every few milliseconds until it holds (true) or {@code timeout} passes (false). */
+    private boolean pollUntil(java.util.function.BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (counters.devicesWithEveryChannel() < config.deviceCount()) {
+        while (!condition.getAsBoolean()) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || !thread.isAlive()) {
                 return false;
@@ -209,23 +214,10 @@ public final class DeviceSimulator implements AutoCloseable {
      */
     public boolean awaitLinked(String deviceId, Duration timeout) {
         int position = positionOf(deviceId);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+        return pollUntil(() -> {
             CompletableFuture<Boolean> done = new CompletableFuture<>();
-            if (await(new LoopCommand.IsLinked(position, done), done)) {
-                return true;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(Math.min(AWAIT_POLL_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
+            return await(new LoopCommand.IsLinked(position, done), done);
+        }, timeout);
     }
 
     /** Drops a Web Push subscription (WebPushUnsubscribe); returns once the frame is queued. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Command-line entry point: {@code load-test raw|control [options]} (see {@link LoadTestCommandLine} and
@@ -57,38 +58,17 @@ public final class LoadTestMain {
         HtmlReport page;
         try {
             if (config.scenario() == LoadTestConfig.Scenario.CONTROL) {
-                RunProgress progress = new RunProgress(out, terminal, config.duration(), RunProgress::control);
-                Timeline<ControlLoadTest.Count, ControlLoadTest.Timing> timeline = ControlLoadTest.newTimeline(
-                        run.interval(), sample -> {
-                            if (run.progress()) {
-                                progress.print(sample);
-                            }
-                        });
-                ControlReport report;
-                try {
-                    report = ControlLoadTest.run(config, timeline);
-                } finally {
-                    progress.finish();
-                }
-                table = report.toTable();
-                json = report.toJson();
-                page = RunReportPage.control(report, timeline.samples());
+                Measured<ControlReport> measured = measure(run, out, terminal, RunProgress::control,
+                        ControlLoadTest.Count.class, ControlLoadTest.Timing.class, ControlLoadTest::run);
+                table = measured.report().toTable();
+                json = measured.report().toJson();
+                page = RunReportPage.control(measured.report(), measured.samples());
             } else {
-                RunProgress progress = new RunProgress(out, terminal, config.duration(), RunProgress::raw);
-                Timeline<LoadTest.Count, LoadTest.Timing> timeline = LoadTest.newTimeline(run.interval(), sample -> {
-                    if (run.progress()) {
-                        progress.print(sample);
-                    }
-                });
-                LoadReport report;
-                try {
-                    report = LoadTest.run(config, timeline);
-                } finally {
-                    progress.finish();
-                }
-                table = report.toTable();
-                json = report.toJson();
-                page = RunReportPage.raw(report, timeline.samples());
+                Measured<LoadReport> measured = measure(run, out, terminal, RunProgress::raw,
+                        LoadTest.Count.class, LoadTest.Timing.class, LoadTest::run);
+                table = measured.report().toTable();
+                json = measured.report().toJson();
+                page = RunReportPage.raw(measured.report(), measured.samples());
             }
         } catch (LoadTestAbortedException e) {
             err.println("load-test: " + e.getMessage());
@@ -101,6 +81,32 @@ public final class LoadTestMain {
             status = write(run.reportJson(), json, "JSON report", out, err, status);
         }
         return write(run.reportHtml(), page.render(), "HTML report", out, err, status);
+    }
+
+    /** A scenario's run, recording into a timeline. */
+    @FunctionalInterface
+    private interface Scenario<C extends Enum<C>, L extends Enum<L>, R> {
+        R run(LoadTestConfig config, Timeline<C, L> timeline) throws LoadTestAbortedException, InterruptedException;
+    }
+
+    private record Measured<R>(R report, List<Timeline.Sample> samples) {
+    }
+
+    /** Runs the scenario, recording a timeline of its counts and latencies, with a progress line per sample. */
+    private static <C extends Enum<C>, L extends Enum<L>, R> Measured<R> measure(LoadTestCommandLine.Run run,
+            PrintStream out, boolean terminal, Function<Timeline.Sample, String> figures, Class<C> counts,
+            Class<L> timings, Scenario<C, L, R> scenario) throws LoadTestAbortedException, InterruptedException {
+        RunProgress progress = new RunProgress(out, terminal, run.config().duration(), figures);
+        Timeline<C, L> timeline = new Timeline<>(counts, timings, run.interval(), sample -> {
+            if (run.progress()) {
+                progress.print(sample);
+            }
+        });
+        try {
+            return new Measured<>(scenario.run(run.config(), timeline), timeline.samples());
+        } finally {
+            progress.finish();
+        }
     }
 
     private static int write(Path file, String content, String what, PrintStream out, PrintStream err, int status) {
