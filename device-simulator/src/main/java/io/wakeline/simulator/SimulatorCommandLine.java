@@ -144,27 +144,33 @@ sealed interface SimulatorCommandLine {
         @Option(names = "--host", paramLabel = "HOST", description = "broker address (default: 127.0.0.1)")
         String host;
 
-        @Option(names = "--port", paramLabel = "PORT", description = "broker device-link port (required unless --gateways)")
+        @Option(names = "--port", paramLabel = "PORT", description = "broker device-link port (required unless "
+                + "--gateways)")
         Integer port;
 
         @Option(names = "--gateways", paramLabel = "H:P,H:P,...",
-                description = {"several device-link listeners (e.g. one per cluster node) instead of --host/--port:",
-                        "devices are spread over them and move to another after a lost link or a GoAway"})
+                description = "several device-link listeners (e.g. one per cluster node) instead of --host/--port: "
+                        + "devices are spread over them and move to another after a lost link or a GoAway")
         String gateways;
 
-        @Option(names = "--devices", paramLabel = "N", defaultValue = "1", description = "number of devices (default: ${DEFAULT-VALUE})")
+        @Option(names = "--devices", paramLabel = "N", defaultValue = "1", description = "number of devices "
+                + "(default: ${DEFAULT-VALUE})")
         int devices;
 
-        @Option(names = "--prefix", paramLabel = "P", defaultValue = "dev-", description = "device ids are P + index (default: ${DEFAULT-VALUE})")
+        @Option(names = "--prefix", paramLabel = "P", defaultValue = "dev-", description = "device ids are P + "
+                + "index (default: ${DEFAULT-VALUE})")
         String prefix;
 
-        @Option(names = "--first-index", paramLabel = "I", defaultValue = "0", description = "index of the first device (default: ${DEFAULT-VALUE})")
+        @Option(names = "--first-index", paramLabel = "I", defaultValue = "0", description = "index of the first "
+                + "device (default: ${DEFAULT-VALUE})")
         int firstIndex;
 
-        @Option(names = "--fleet-secret-hex", paramLabel = "HEX", description = "fleet secret; or set " + FLEET_SECRET_ENV + " (hex)")
+        @Option(names = "--fleet-secret-hex", paramLabel = "HEX",
+                description = "fleet secret; or set " + FLEET_SECRET_ENV + " (hex)")
         String fleetSecretHex;
 
-        @Option(names = "--apps", paramLabel = "A,B", description = "app ids (package SIDs) to request a channel for (default: none)")
+        @Option(names = "--apps", paramLabel = "A,B", description = "app ids (package SIDs) to request a channel "
+                + "for (default: none)")
         String apps;
 
         @Option(names = "--source-addresses", paramLabel = "IP,IP",
@@ -184,8 +190,8 @@ sealed interface SimulatorCommandLine {
         int backoffMaxMillis;
 
         @Option(names = "--channel-file", paramLabel = "PATH",
-                description = {"write every issued channel, control channel and Web Push subscription (with its",
-                        "p256dh/auth keys) as a JSON line (truncated at start)"})
+                description = "write every issued channel, control channel and Web Push subscription (with its "
+                        + "p256dh/auth keys) as a JSON line (truncated at start)")
         Path channelFile;
 
         @Option(names = "--duration-seconds", paramLabel = "S", defaultValue = "0",
@@ -197,21 +203,22 @@ sealed interface SimulatorCommandLine {
         int summaryIntervalSeconds;
 
         @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = {"print the progress line (in place on a terminal); --no-progress: only script lines,",
-                        "printed notifications and the final summary (default: ${DEFAULT-VALUE})"})
+                description = "print the progress line (in place on a terminal); --no-progress: only script lines, "
+                        + "printed notifications and the final summary (default: ${DEFAULT-VALUE})")
         boolean progress;
 
-        @Option(names = "--script", paramLabel = "FILE", description = "carry out the steps of FILE while the fleet runs (see below)")
+        @Option(names = "--script", paramLabel = "FILE", description = "carry out the steps of FILE while the "
+                + "fleet runs (see below)")
         Path script;
 
         @Option(names = "--do", paramLabel = "STEP",
-                description = {"one script step, e.g. --do 'web-push-subscribe dev-0 1'; repeatable, run in order",
-                        "after the --script file's steps"})
+                description = "one script step, e.g. --do 'web-push-subscribe dev-0 1'; repeatable, run in order "
+                        + "after the --script file's steps")
         List<String> steps = new ArrayList<>();
 
         @Option(names = "--stop-after-script",
-                description = {"end the run when the script is done (scripted scenarios, smoke tests); the exit status",
-                        "then says whether every step succeeded"})
+                description = "end the run when the script is done (scripted scenarios, smoke tests); the exit "
+                        + "status then says whether every step succeeded")
         boolean stopAfterScript;
 
         @Option(names = "--link-timeout-seconds", paramLabel = "S", defaultValue = "30",
@@ -219,14 +226,14 @@ sealed interface SimulatorCommandLine {
         int linkTimeoutSeconds;
 
         @Option(names = "--print-notifications", paramLabel = "N", defaultValue = "0",
-                description = {"print the first N notifications received (payload as text; Web Push decrypted",
-                        "for subscriptions the script made) (default: ${DEFAULT-VALUE})"})
+                description = "print the first N notifications received (payload as text; Web Push decrypted for "
+                        + "subscriptions the script made) (default: ${DEFAULT-VALUE})")
         int printNotifications;
 
         @Option(names = "--foreground-apps", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = {"with the device model off, report every app FOREGROUND after each Welcome (counted as",
-                        "fg-reports) so raw notifications reach the apps; --no-foreground-apps: send no",
-                        "device-model frame unless scripted (default: ${DEFAULT-VALUE})"})
+                description = "with the device model off, report every app FOREGROUND after each Welcome (counted "
+                        + "as fg-reports) so raw notifications reach the apps; --no-foreground-apps: send no "
+                        + "device-model frame unless scripted (default: ${DEFAULT-VALUE})")
         boolean foregroundApps;
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
@@ -235,14 +242,16 @@ sealed interface SimulatorCommandLine {
         // ---- Windows device model (README "Windows device model")
 
         @Option(names = "--device-model", paramLabel = "automatic|off", arity = "0..1", fallbackValue = "automatic",
-                description = {"devices play the Windows device model on their own; also switched on by any option",
-                        "below but --seed (default: off)"})
+                description = "devices play the Windows device model on their own; also switched on by any option "
+                        + "below but --seed (default: off)")
         String deviceModel;
 
-        @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed of every per-device draw (default: ${DEFAULT-VALUE})")
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed of every per-device "
+                + "draw (default: ${DEFAULT-VALUE})")
         long seed;
 
-        @Option(names = "--time-scale", paramLabel = "X", description = "simulated minutes per real minute (default: ${DEFAULT-VALUE})")
+        @Option(names = "--time-scale", paramLabel = "X", description = "simulated minutes per real minute "
+                + "(default: ${DEFAULT-VALUE})")
         double timeScale;
 
         @Option(names = "--connected-standby-share", paramLabel = "S",
@@ -253,7 +262,8 @@ sealed interface SimulatorCommandLine {
                 description = "devices with chipset-only connected standby (default: ${DEFAULT-VALUE})")
         double chipsetOnlyShare;
 
-        @Option(names = "--battery-share", paramLabel = "S", description = "devices on battery rather than mains (default: ${DEFAULT-VALUE})")
+        @Option(names = "--battery-share", paramLabel = "S", description = "devices on battery rather than mains "
+                + "(default: ${DEFAULT-VALUE})")
         double batteryShare;
 
         @Option(names = "--power-source-minutes", paramLabel = "M",
@@ -264,7 +274,8 @@ sealed interface SimulatorCommandLine {
                 description = "~M min ACTIVE before standby/sleep, 0 always active (default: ${DEFAULT-VALUE})")
         double activeMinutes;
 
-        @Option(names = "--standby-minutes", paramLabel = "M", description = "~M min in connected standby/sleep (default: ${DEFAULT-VALUE})")
+        @Option(names = "--standby-minutes", paramLabel = "M", description = "~M min in connected standby/sleep "
+                + "(default: ${DEFAULT-VALUE})")
         double standbyMinutes;
 
         @Option(names = "--foreground-share", paramLabel = "S",
@@ -279,24 +290,28 @@ sealed interface SimulatorCommandLine {
                 description = "app states drawn again every ~M min, 0 never (default: ${DEFAULT-VALUE})")
         double appStateMinutes;
 
-        @Option(names = "--lock-screen-share", paramLabel = "S", description = "apps asking for the lock screen (default: ${DEFAULT-VALUE})")
+        @Option(names = "--lock-screen-share", paramLabel = "S", description = "apps asking for the lock screen "
+                + "(default: ${DEFAULT-VALUE})")
         double lockScreenShare;
 
-        @Option(names = "--consent-probability", paramLabel = "P", description = "user allows the lock-screen prompt (default: ${DEFAULT-VALUE})")
+        @Option(names = "--consent-probability", paramLabel = "P", description = "user allows the lock-screen "
+                + "prompt (default: ${DEFAULT-VALUE})")
         double consentProbability;
 
         @Option(names = "--control-channel-share", paramLabel = "S",
                 description = "lock-screen apps with control channels (default: ${DEFAULT-VALUE})")
         double controlChannelShare;
 
-        @Option(names = "--control-channels-per-app", paramLabel = "N", description = "1..5 (default: ${DEFAULT-VALUE})")
+        @Option(names = "--control-channels-per-app", paramLabel = "N", description = "1..5 (default: "
+                + "${DEFAULT-VALUE})")
         int controlChannelsPerApp;
 
         @Option(names = "--hardware-slot-share", paramLabel = "S",
                 description = "channels asking for a hardware slot (default: ${DEFAULT-VALUE})")
         double hardwareSlotShare;
 
-        @Option(names = "--keep-alive-minutes", paramLabel = "M", description = "server keep-alive, 15..1439 (default: ${DEFAULT-VALUE})")
+        @Option(names = "--keep-alive-minutes", paramLabel = "M", description = "server keep-alive, 15..1439 "
+                + "(default: ${DEFAULT-VALUE})")
         int keepAliveMinutes;
 
         @Option(names = "--time-trigger-share", paramLabel = "S",
@@ -311,10 +326,12 @@ sealed interface SimulatorCommandLine {
                 description = "freshness of both triggers, >= 15 (default: ${DEFAULT-VALUE})")
         int triggerFreshnessMinutes;
 
-        @Option(names = "--task-cpu-millis", paramLabel = "MIN-MAX", description = "CPU a background task reports (default: ${DEFAULT-VALUE})")
+        @Option(names = "--task-cpu-millis", paramLabel = "MIN-MAX", description = "CPU a background task reports "
+                + "(default: ${DEFAULT-VALUE})")
         String taskCpuMillis;
 
-        @Option(names = "--task-network-bytes", paramLabel = "MIN-MAX", description = "network bytes it reports (default: ${DEFAULT-VALUE})")
+        @Option(names = "--task-network-bytes", paramLabel = "MIN-MAX", description = "network bytes it reports "
+                + "(default: ${DEFAULT-VALUE})")
         String taskNetworkBytes;
 
         Run run(CommandLine.ParseResult parsed, Map<String, String> env) {

@@ -62,13 +62,14 @@ public final class LoadTestCommandLine {
     public static Parsed parse(List<String> args, Map<String, String> environment) {
         CommandLine root = commandLine();
         if (args.isEmpty()) {
-            return new Rejected("choose a scenario: `load-test raw ...` (raw WNS notifications) or `load-test control ...`"
-                    + " (guaranteed control messages)", "load-test");
+            return new Rejected("choose a scenario: `wakeline-load-test raw ...` (raw WNS notifications) or "
+                    + "`wakeline-load-test control ...` (guaranteed control messages)", "wakeline-load-test");
         }
         String first = args.get(0);
         if (first.startsWith("-") && !first.equals("-h") && !first.equals("--help")) {
-            return new Rejected("the scenario comes first, then its options: `load-test raw " + String.join(" ", args)
-                    + "` (or `load-test control ...`; --scenario is gone)", "load-test");
+            return new Rejected("the scenario comes first, then its options: `wakeline-load-test raw "
+                    + String.join(" ", args) + "` (or `wakeline-load-test control ...`; --scenario is gone)",
+                    "wakeline-load-test");
         }
         CommandLine.ParseResult result;
         try {
@@ -81,7 +82,7 @@ public final class LoadTestCommandLine {
         }
         CommandLine.ParseResult sub = result.subcommand();
         if (sub == null) {
-            return new Rejected("choose a scenario: raw or control", "load-test");
+            return new Rejected("choose a scenario: raw or control", "wakeline-load-test");
         }
         CommandLine scenario = sub.commandSpec().commandLine();
         if (scenario.isUsageHelpRequested()) {
@@ -123,11 +124,12 @@ public final class LoadTestCommandLine {
         return root;
     }
 
-    @Command(name = "load-test", sortOptions = false,
+    @Command(name = "wakeline-load-test", sortOptions = false,
             description = {"Drives a Wakeline broker's app-server API at a fixed, open-loop rate and reports counts and",
                     "latency (from each send's intended time), live while it runs and as a table, JSON and one HTML file."},
-            footer = {"", "Run `load-test raw --help` or `load-test control --help` for the options of each.",
-                    "Options may also come from a file: `load-test raw @run.args` (whitespace-separated, # comments)."},
+            footer = {"", "Run `wakeline-load-test raw --help` or `wakeline-load-test control --help` for the options of",
+                    "each. Options may also come from a file: `wakeline-load-test raw @run.args` (whitespace-separated,",
+                    "# comments)."},
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {
                     "0:run reported",
@@ -146,8 +148,8 @@ public final class LoadTestCommandLine {
         Path channels;
 
         @Option(names = "--trust-pem", paramLabel = "PATH",
-                description = {"required: PEM with the broker's certificate (<data-dir>/tls/broker-cert.pem);",
-                        "only these certificates are trusted"})
+                description = "required: PEM with the broker's certificate (<data-dir>/tls/broker-cert.pem); only "
+                        + "these certificates are trusted")
         Path trustPem;
 
         @Option(names = SECRET_FLAG, paramLabel = "SECRET",
@@ -155,15 +157,16 @@ public final class LoadTestCommandLine {
         String clientSecret;
 
         @Option(names = "--app-id", paramLabel = "SID",
-                description = {"drive only this app's channels (e.g. ms-app://S-1-15-2-1);",
-                        "default: the single app in the channel file"})
+                description = "drive only this app's channels (e.g. ms-app://S-1-15-2-1); default: the single app "
+                        + "in the channel file")
         String appId;
 
         @Option(names = "--token-url", paramLabel = "URL",
                 description = "default: first channel URI's origin + /accesstoken.srf")
         String tokenUrl;
 
-        @Option(names = "--rate", paramLabel = "N", defaultValue = "100", description = "sends per second, open loop (default: ${DEFAULT-VALUE})")
+        @Option(names = "--rate", paramLabel = "N", defaultValue = "100", description = "sends per second, open "
+                + "loop (default: ${DEFAULT-VALUE})")
         double rate;
 
         @Option(names = "--duration-seconds", paramLabel = "S", defaultValue = "10",
@@ -171,24 +174,24 @@ public final class LoadTestCommandLine {
         double durationSeconds;
 
         @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = DEFAULT_WARMUP_SECONDS,
-                description = {"sending before the measured phase, kept out of every figure; the",
-                        "reports say how long it was; 0 for none (default: ${DEFAULT-VALUE})"})
+                description = "sending before the measured phase, kept out of every figure; the reports say how "
+                        + "long it was; 0 for none (default: ${DEFAULT-VALUE})")
         double warmupSeconds;
 
         @Option(names = "--payload-bytes", paramLabel = "N", defaultValue = "100",
-                description = {"payload size, >= 16: bytes 0-7 sequence, 8-15 intended send time in",
-                        "epoch ns, then 'a'..'z' filler (default: ${DEFAULT-VALUE})"})
+                description = "payload size, >= 16: bytes 0-7 sequence, 8-15 intended send time in epoch ns, then "
+                        + "'a'..'z' filler (default: ${DEFAULT-VALUE})")
         int payloadBytes;
 
         @Option(names = "--client", paramLabel = "netty|jdk", defaultValue = "netty",
-                description = {"HTTP client for the sends: netty (HTTP/2 only, cheap in CPU) or jdk",
-                        "(java.net.http); HTTP/1.1 always uses jdk, as do the token request and the",
-                        "event stream (default: ${DEFAULT-VALUE})"})
+                description = "HTTP client for the sends: netty (HTTP/2 only, cheap in CPU) or jdk "
+                        + "(java.net.http); HTTP/1.1 always uses jdk, as do the token request and the event stream "
+                        + "(default: ${DEFAULT-VALUE})")
         String client;
 
         @Option(names = "--connections", paramLabel = "N", defaultValue = "1",
-                description = {"connections used round-robin: N HTTP/2 connections per origin (jdk: N",
-                        "clients, or one socket per outstanding HTTP/1.1 request) (default: ${DEFAULT-VALUE})"})
+                description = "connections used round-robin: N HTTP/2 connections per origin (jdk: N clients, or "
+                        + "one socket per outstanding HTTP/1.1 request) (default: ${DEFAULT-VALUE})")
         int connections;
 
         @Option(names = "--http-version", paramLabel = "2|1.1", defaultValue = "2",
@@ -202,8 +205,8 @@ public final class LoadTestCommandLine {
         boolean http11;
 
         @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "256",
-                description = {"outstanding sends bound; a send due at the bound is counted as",
-                        "skipped, never queued (default: ${DEFAULT-VALUE})"})
+                description = "outstanding sends bound; a send due at the bound is counted as skipped, never "
+                        + "queued (default: ${DEFAULT-VALUE})")
         int maxInFlight;
 
         @Option(names = "--request-timeout-seconds", paramLabel = "S", defaultValue = "10",
@@ -218,8 +221,8 @@ public final class LoadTestCommandLine {
         Path reportJson;
 
         @Option(names = "--report-html", paramLabel = "FILE",
-                description = {"where to write the HTML report (charts, one self-contained file); default:",
-                        "beside --report-json with .html, else load-test-<scenario>-<time>.html here"})
+                description = "where to write the HTML report (charts, one self-contained file); default: beside "
+                        + "--report-json with .html, else load-test-<scenario>-<time>.html here")
         Path reportHtml;
 
         @Option(names = "--interval-seconds", paramLabel = "S", defaultValue = "1",
@@ -227,13 +230,13 @@ public final class LoadTestCommandLine {
         double intervalSeconds;
 
         @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = {"print a progress line per interval (in place on a terminal);",
-                        "--no-progress: only the final table (default: ${DEFAULT-VALUE})"})
+                description = "print a progress line per interval (in place on a terminal); --no-progress: only "
+                        + "the final table (default: ${DEFAULT-VALUE})")
         boolean progress;
 
         @Option(names = "--insecure",
-                description = {"TEST ONLY: accept the pinned certificate under any host name (it is still",
-                        "the only certificate trusted)"})
+                description = "TEST ONLY: accept the pinned certificate under any host name (it is still the only "
+                        + "certificate trusted)")
         boolean insecure;
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
@@ -291,7 +294,8 @@ public final class LoadTestCommandLine {
                         + scenario.name().toLowerCase(Locale.ROOT) + "-"
                         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".html");
             }
-            return new Run(config, reportJson, html, Duration.ofNanos(Math.round(intervalSeconds * NANOS_PER_SECOND)), progress);
+            return new Run(config, reportJson, html, Duration.ofNanos(Math.round(intervalSeconds * NANOS_PER_SECOND)),
+                    progress);
         }
 
         private HttpClient.Version httpVersion() {
@@ -325,8 +329,8 @@ public final class LoadTestCommandLine {
     }
 
     @Command(name = "raw", sortOptions = false, abbreviateSynopsis = true,
-            description = {"Raw WNS notifications (X-WNS-Type: wns/raw) to the channels of the channel file.",
-                    "Latency runs from each send's intended time to its HTTP answer."},
+            description = "Raw WNS notifications (X-WNS-Type: wns/raw) to the channels of the channel file. Latency runs "
+                    + "from each send's intended time to its HTTP answer.",
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {"0:run reported", "1:run could not start", "2:bad arguments", "3:a report file could not be written"})
     static final class RawCommand implements ScenarioCommand {
@@ -346,8 +350,8 @@ public final class LoadTestCommandLine {
     }
 
     @Command(name = "control", sortOptions = false, abbreviateSynopsis = true,
-            description = {"Guaranteed control messages (POST to the \"kind\":\"control\" URIs of the channel file), each",
-                    "followed to its receipts (accepted, delivered, acked) on the app's GET /events stream."},
+            description = "Guaranteed control messages (POST to the \"kind\":\"control\" URIs of the channel file), each "
+                    + "followed to its receipts (accepted, delivered, acked) on the app's GET /events stream.",
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {"0:run reported", "1:run could not start", "2:bad arguments", "3:a report file could not be written"})
     static final class ControlCommand implements ScenarioCommand {

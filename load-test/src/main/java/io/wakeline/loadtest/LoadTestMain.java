@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Command-line entry point: {@code load-test raw|control [options]} (see {@link LoadTestCommandLine} and
+ * Command-line entry point: {@code wakeline-load-test raw|control [options]} (see {@link LoadTestCommandLine} and
  * load-test/README.md). Prints a progress line per interval, then the report as a table; writes the HTML report
  * (and the JSON one if asked).
  */
@@ -47,7 +47,7 @@ public final class LoadTestMain {
             return EXIT_REPORTED;
         }
         if (parsed instanceof LoadTestCommandLine.Rejected rejected) {
-            err.println("load-test: " + rejected.reason());
+            err.println("wakeline-load-test: " + rejected.reason());
             err.println("Try `" + rejected.helpCommand() + " --help`.");
             return EXIT_BAD_ARGUMENTS;
         }
@@ -71,7 +71,7 @@ public final class LoadTestMain {
                 page = RunReportPage.raw(measured.report(), measured.samples());
             }
         } catch (LoadTestAbortedException e) {
-            err.println("load-test: " + e.getMessage());
+            err.println("wakeline-load-test: " + e.getMessage());
             return EXIT_ABORTED;
         }
         out.print(table);
@@ -115,7 +115,7 @@ public final class LoadTestMain {
             out.println(String.format("%-28s %s", what, file));
             return status;
         } catch (IOException e) {
-            err.println("load-test: cannot write the " + what + " " + file + ": " + e);
+            err.println("wakeline-load-test: cannot write the " + what + " " + file + ": " + e);
             return EXIT_REPORT_UNWRITTEN;
         }
     }

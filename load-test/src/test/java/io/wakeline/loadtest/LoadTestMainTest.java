@@ -47,7 +47,7 @@ class LoadTestMainTest {
         String usage = out.toString(StandardCharsets.UTF_8);
         assertAll(
                 () -> assertEquals(LoadTestMain.EXIT_REPORTED, status),
-                () -> assertTrue(usage.startsWith("Usage: load-test raw"), usage),
+                () -> assertTrue(usage.startsWith("Usage: wakeline-load-test raw"), usage),
                 () -> assertTrue(usage.contains("--max-in-flight") && usage.contains("--trust-pem")
                         && usage.contains("--insecure") && usage.contains("--client=netty|jdk")),
                 () -> assertTrue(usage.contains("(default: 256)") && usage.contains("(default: 5)"), "defaults shown"),
@@ -57,7 +57,7 @@ class LoadTestMainTest {
         out.reset();
         assertEquals(LoadTestMain.EXIT_REPORTED, execute(Map.of(), "--help"));
         String top = out.toString(StandardCharsets.UTF_8);
-        assertTrue(top.startsWith("Usage: load-test") && top.contains("raw") && top.contains("control"), top);
+        assertTrue(top.startsWith("Usage: wakeline-load-test") && top.contains("raw") && top.contains("control"), top);
     }
 
     @Test
@@ -67,7 +67,7 @@ class LoadTestMainTest {
         assertEquals(LoadTestMain.EXIT_BAD_ARGUMENTS, status);
         String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.contains("Unknown option") && message.contains("'--frobnicate'"), message);
-        assertTrue(message.contains("Try `load-test raw --help`"), message);
+        assertTrue(message.contains("Try `wakeline-load-test raw --help`"), message);
     }
 
     @Test
