@@ -127,8 +127,17 @@ class FirstHourWalkthroughTest {
             assertTrue(control.contains("\"messageId\":\"" + messageId.group(1) + "\",\"fate\":\"" + fate + "\""),
                     fate + " receipt on the stream:\n" + control);
         }
-        assertShows(byHeading, "8. A load test and its HTML report", "measured", "p99", "achieved send rate",
-                "200: 5000", "received 5000", "HTML report");
+        assertShows(byHeading, "8. A load test and its HTML report", "warm-up", "measured", "p99", "achieved send rate",
+                "transport errors             0", "HTML report");
+        // every measured send got its 200 and X-WNS-Status: received (how many were sent depends on how busy the
+        // machine is: a send due while 256 are in flight is skipped, by design)
+        String table = byHeading.get("8. A load test and its HTML report");
+        Matcher sentLine = Pattern.compile("(?m)^sent +(\\d+)$").matcher(table);
+        assertTrue(sentLine.find(), table);
+        long sent = Long.parseLong(sentLine.group(1));
+        assertTrue(sent > 500, "at least a second's worth was sent:\n" + table);
+        assertTrue(table.contains("by HTTP status               200: " + sent + "\n")
+                && table.contains("received " + sent + ","), "every send answered 200, received:\n" + table);
 
         Path html = firstHour.resolve("load-report.html");
         String page = Files.readString(html);
@@ -136,7 +145,7 @@ class FirstHourWalkthroughTest {
         String open = "<script type=\"application/json\" id=\"run-report-data\">";
         JsonNode data = JSON.readTree(page.substring(page.indexOf(open) + open.length(), page.indexOf("</script>", page.indexOf(open))));
         assertTrue(data.path("notes").get(0).asText().contains("warm-up of 5.000 s"), data.path("notes").toString());
-        assertEquals(5000, data.path("details").path("sent").asLong());
+        assertEquals(sent, data.path("details").path("sent").asLong());
         assertTrue(data.path("timeSeries").size() >= 4 && data.path("distributions").get(0).path("curves").get(0)
                 .path("percentiles").size() > 10, "charts over time and the latency distribution");
 
