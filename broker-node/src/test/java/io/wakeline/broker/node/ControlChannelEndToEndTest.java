@@ -11,12 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wakeline.protocol.v1.ControlChannelOperation;
 import io.wakeline.protocol.v1.ControlChannelRequest;
 import io.wakeline.protocol.v1.Envelope;
-import io.wakeline.protocol.v1.Notification;
 import io.wakeline.protocol.v1.PowerReport;
 import io.wakeline.protocol.v1.PowerState;
 import io.wakeline.simulator.DeviceModelMode;
 import io.wakeline.simulator.DeviceSimulator;
-import io.wakeline.simulator.NotificationListener;
 import io.wakeline.simulator.SimulatorConfig;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -48,16 +46,7 @@ class ControlChannelEndToEndTest {
         simulator = DeviceSimulator.start(SimulatorConfig.builder()
                 .host("127.0.0.1").port(node.deviceGatewayPort()).deviceCount(3).deviceIdPrefix("cc-")
                 .fleetSecret(FLEET_SECRET).appIds(List.of(APP_A)).deviceModel(DeviceModelMode.OFF)
-                .listener(new NotificationListener() {
-                    @Override
-                    public void onNotification(String deviceId, Notification notification) {
-                    }
-
-                    @Override
-                    public void onControlMessage(String deviceId, Notification notification) {
-                        processed.add(deviceId + ":" + notification.getPayload().toStringUtf8());
-                    }
-                })
+                .listener(ControlChannelSetup.collectingControlMessages(processed))
                 .build());
         assertTrue(simulator.awaitChannels(Duration.ofSeconds(30)));
         appServer = new AppServerClient(node.appGatewayUrl(), node.certificatePem());

@@ -12,7 +12,10 @@ import io.wakeline.protocol.v1.LockScreenConsent;
 import io.wakeline.protocol.v1.LockScreenConsentAnswer;
 import io.wakeline.protocol.v1.LockScreenRequest;
 import io.wakeline.protocol.v1.ManifestBackgroundTask;
+import io.wakeline.protocol.v1.Notification;
 import io.wakeline.simulator.DeviceSimulator;
+import io.wakeline.simulator.NotificationListener;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A simulated device's app gets a control channel as a Windows app would: lock screen, foreground, create. */
@@ -38,5 +41,19 @@ final class ControlChannelSetup {
         String uri = created.getControlChannelStatus().getControlChannelUri();
         assertTrue(uri.contains("/cc/"), created::toString);
         return uri;
+    }
+
+    /** A listener that adds {@code "deviceId:payload"} of every control message the simulated devices process. */
+    static NotificationListener collectingControlMessages(List<String> processed) {
+        return new NotificationListener() {
+            @Override
+            public void onNotification(String deviceId, Notification notification) {
+            }
+
+            @Override
+            public void onControlMessage(String deviceId, Notification notification) {
+                processed.add(deviceId + ":" + notification.getPayload().toStringUtf8());
+            }
+        };
     }
 }

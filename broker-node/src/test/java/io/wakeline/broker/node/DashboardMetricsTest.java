@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.wakeline.protocol.v1.Notification;
 import io.wakeline.simulator.ChannelRecord;
 import io.wakeline.simulator.DeviceModelMode;
 import io.wakeline.simulator.DeviceSimulator;
-import io.wakeline.simulator.NotificationListener;
 import io.wakeline.simulator.SimulatorConfig;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -60,16 +58,7 @@ class DashboardMetricsTest {
              DeviceSimulator simulator = DeviceSimulator.start(SimulatorConfig.builder()
                      .host("127.0.0.1").port(node.deviceGatewayPort()).deviceCount(1).deviceIdPrefix("dash-")
                      .fleetSecret(FLEET_SECRET).appIds(List.of(APP_A)).deviceModel(DeviceModelMode.OFF)
-                     .listener(new NotificationListener() {
-                         @Override
-                         public void onNotification(String deviceId, Notification notification) {
-                         }
-
-                         @Override
-                         public void onControlMessage(String deviceId, Notification notification) {
-                             controlMessages.add(notification.getPayload().toStringUtf8());
-                         }
-                     })
+                     .listener(ControlChannelSetup.collectingControlMessages(controlMessages))
                      .build())) {
             assertTrue(simulator.awaitChannels(Duration.ofSeconds(30)), () -> simulator.stats().summaryLine());
             AppServerClient appServer = new AppServerClient(node.appGatewayUrl(), node.certificatePem());
@@ -112,7 +101,7 @@ class DashboardMetricsTest {
             assertTrue(sample(exposition, "wakeline_journal_write_seconds_count", "outcome=\"ok\"") >= 1, exposition);
             assertTrue(sample(exposition, "wakeline_sharding_entities", "type=\"Device\"") >= 1, exposition);
             assertTrue(sample(exposition, "wakeline_device_links_attached", "") >= 1, exposition);
-            assertEquals(List.of("control"), controlMessages);
+            assertEquals(List.of(channel.deviceId() + ":control"), controlMessages);
 
             String operations = Files.readString(REPO.resolve("docs/operations.md"));
             Set<String> undocumented = new TreeSet<>();
