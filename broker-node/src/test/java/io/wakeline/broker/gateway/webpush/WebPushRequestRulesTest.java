@@ -10,11 +10,13 @@ import io.wakeline.broker.channel.WebPushSubscriptionSealer;
 import io.wakeline.broker.channel.WebPushSubscriptionToken;
 import io.wakeline.broker.device.WebPushUrgency;
 import io.wakeline.broker.gateway.webpush.WebPushRequestRules.Decision;
-import io.wakeline.broker.gateway.webpush.WebPushRequestRules.Rejection.Kind;
+import io.wakeline.broker.gateway.http.Rejection.Kind;
+import io.wakeline.broker.gateway.http.RequestHead;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +59,7 @@ class WebPushRequestRulesTest {
         }
 
         Decision check() {
-            return rules.checkHead(new WebPushRequestRules.Head(method, sealed, headers, length), NOW);
+            return rules.checkHead(RequestHead.of(method, headers).withBody(Optional.empty(), length), sealed, NOW);
         }
     }
 
@@ -67,7 +69,7 @@ class WebPushRequestRulesTest {
 
     private static void assertRejected(Kind kind, Decision decision) {
         var rejected = assertInstanceOf(Decision.Rejected.class, decision);
-        assertEquals(kind, rejected.rejection().kind(), rejected.rejection().reason());
+        assertEquals(kind, rejected.rejection().kind(), rejected.rejection().description());
     }
 
     @Test
