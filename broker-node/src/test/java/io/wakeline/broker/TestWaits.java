@@ -2,6 +2,7 @@ package io.wakeline.broker;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -14,6 +15,26 @@ public final class TestWaits {
     private static final long POLL_MILLIS = 20;
 
     private TestWaits() {
+    }
+
+    /** Something to try again, such as a request whose answer changes once an asynchronous report has landed. */
+    @FunctionalInterface
+    public interface Attempt<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs {@code attempt} every 50 ms until its result satisfies {@code done}, for at most {@code timeout}; returns the
+     * last result, which the caller asserts on (so a failure shows what was last answered).
+     */
+    public static <T> T pollUntil(Duration timeout, Attempt<T> attempt, Predicate<T> done) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        T result = attempt.run();
+        while (!done.test(result) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            result = attempt.run();
+        }
+        return result;
     }
 
     /** Polls {@code condition} every 20 ms until it holds; fails after {@code timeout}. */

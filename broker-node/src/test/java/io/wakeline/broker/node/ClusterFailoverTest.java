@@ -1,5 +1,6 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
 import static io.wakeline.broker.node.TestNodeConfig.APP_A;
 import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
 import static io.wakeline.broker.node.TestNodeConfig.SECRET_A;
@@ -147,7 +148,7 @@ class ClusterFailoverTest {
             AtomicBoolean sending = new AtomicBoolean(true);
             AtomicInteger refused = new AtomicInteger();
             List<Thread> senders = startSenders(controlUris, token, accepted, lastAcceptedAt, sending, refused);
-            EndToEndTest.awaitUntil(Duration.ofSeconds(60), () -> ControlTraffic.total(accepted) >= 300);
+            awaitUntil(Duration.ofSeconds(60), () -> ControlTraffic.total(accepted) >= 300);
 
             // 2. kill -9 node 2
             long killedAt = System.nanoTime();
@@ -187,7 +188,7 @@ class ClusterFailoverTest {
             live.remove(2);
             int exit = nodes[2].terminate(60);
             long exitedMillis = (System.nanoTime() - terminatedAt) / 1_000_000;
-            EndToEndTest.awaitUntil(RESERVE_BOUND, () -> simulator.stats().linked() == DEVICES
+            awaitUntil(RESERVE_BOUND, () -> simulator.stats().linked() == DEVICES
                     && simulator.stats().handshakesCompleted() - welcomesBefore >= toldToLeave);
             sleepQuietly(1_000);
             sampling.set(false);
@@ -211,7 +212,7 @@ class ClusterFailoverTest {
 
             // 4. no guaranteed message lost or processed twice, order kept
             int acceptedBeforeStop = ControlTraffic.total(accepted);
-            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> ControlTraffic.total(accepted) >= acceptedBeforeStop + 100);
+            awaitUntil(Duration.ofSeconds(30), () -> ControlTraffic.total(accepted) >= acceptedBeforeStop + 100);
             sending.set(false);
             for (Thread sender : senders) {
                 sender.join(10_000);
@@ -275,7 +276,7 @@ class ClusterFailoverTest {
                     dir.resolve("node-" + (n + 1)).resolve("tls").resolve("broker-cert.pem"));
             live.add(n);
         }
-        EndToEndTest.awaitUntil(Duration.ofSeconds(60), () -> upMembers(0) == NODES);
+        awaitUntil(Duration.ofSeconds(60), () -> upMembers(0) == NODES);
     }
 
     private long upMembers(int node) {
@@ -333,7 +334,7 @@ class ClusterFailoverTest {
         } finally {
             pool.shutdownNow();
         }
-        EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> channels.stream().allMatch(c ->
+        awaitUntil(Duration.ofSeconds(30), () -> channels.stream().allMatch(c ->
                 received.getOrDefault(c.deviceId(), List.of()).contains(round + " " + c.deviceId())));
     }
 
@@ -415,7 +416,7 @@ class ClusterFailoverTest {
     private static void awaitEveryDeviceServed(DeviceSimulator simulator, Map<String, List<Long>> accepted,
             Map<String, List<Long>> processed, AtomicLongArray lastAcceptedAt, long since) throws InterruptedException {
         Map<String, Long> firstAfter = new ConcurrentHashMap<>();
-        EndToEndTest.awaitUntil(RESERVE_BOUND.plusSeconds(30), () -> {
+        awaitUntil(RESERVE_BOUND.plusSeconds(30), () -> {
             if (simulator.stats().linked() != DEVICES) {
                 return false;
             }
