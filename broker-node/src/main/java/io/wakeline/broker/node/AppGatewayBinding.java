@@ -65,7 +65,7 @@ final class AppGatewayBinding {
 
                 @Override
                 public String webPushEndpoint(WebPushSubscriptionToken token) {
-                    return webPush.endpointFor(token);
+                    return webPush.uriFor(token);
                 }
 
                 @Override

@@ -12,9 +12,6 @@ import io.wakeline.broker.seal.SealedBox;
  * accepted: a changed character always fails, even one that only touches the encoding's spare bits.
  */
 public final class AccessTokenSealer {
-    /** Longest token accepted for opening; bounds the work an unauthenticated caller can cause. */
-    public static final int MAX_SEALED_LENGTH = SealedBox.MAX_SEALED_LENGTH;
-
     private final SealedBox box;
 
     public AccessTokenSealer(byte[] key) {

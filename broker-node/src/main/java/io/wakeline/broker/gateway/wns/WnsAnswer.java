@@ -50,15 +50,15 @@ public sealed interface WnsAnswer {
     }
 
     /** What the device side did with an accepted notification of any type. */
-    static WnsAnswer of(PushOutcome outcome, boolean requestForStatus) {
+    static WnsAnswer of(PushOutcome outcome, WnsRequestRules.StatusRequest statusRequest) {
         if (outcome instanceof PushOutcome.Delivered delivered) {
-            return accepted(NotificationStatus.RECEIVED, delivered.connection(), requestForStatus);
+            return accepted(NotificationStatus.RECEIVED, delivered.connection(), statusRequest);
         }
         if (outcome instanceof PushOutcome.Stored stored) {
-            return accepted(NotificationStatus.RECEIVED, stored.connection(), requestForStatus);
+            return accepted(NotificationStatus.RECEIVED, stored.connection(), statusRequest);
         }
         if (outcome instanceof PushOutcome.Dropped dropped) {
-            return accepted(NotificationStatus.DROPPED, dropped.connection(), requestForStatus);
+            return accepted(NotificationStatus.DROPPED, dropped.connection(), statusRequest);
         }
         if (outcome instanceof PushOutcome.TargetClosed) {
             return new Refused(new Rejection(Rejection.Kind.GONE, "Channel was closed by the app"));
@@ -105,8 +105,9 @@ public sealed interface WnsAnswer {
     }
 
     private static WnsAnswer accepted(NotificationStatus status, DeviceConnectionStatus connection,
-                                      boolean requestForStatus) {
-        return new Accepted(status, requestForStatus ? Optional.ofNullable(connection) : Optional.empty(),
+                                      WnsRequestRules.StatusRequest statusRequest) {
+        return new Accepted(status, statusRequest == WnsRequestRules.StatusRequest.DEVICE_CONNECTION
+                ? Optional.ofNullable(connection) : Optional.empty(),
                 Optional.empty(), Optional.empty());
     }
 }

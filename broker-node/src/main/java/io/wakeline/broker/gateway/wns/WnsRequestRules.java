@@ -56,6 +56,7 @@ public final class WnsRequestRules {
     /**
      * How an accepted notification is to be handled (wns-spec 2.1, defaults applied).
      *
+     * @param statusRequest {@code X-WNS-RequestForStatus}: whether the answer reports the device's connection
      * @param tag        {@code X-WNS-Tag}, empty when absent
      * @param group      {@code X-WNS-Group}, empty when absent
      * @param ttlSeconds {@code X-WNS-TTL}; empty: never expires
@@ -63,7 +64,7 @@ public final class WnsRequestRules {
     public record WnsSendOptions(
             WnsType type,
             CachePolicy cachePolicy,
-            boolean requestForStatus,
+            StatusRequest statusRequest,
             String tag,
             String group,
             OptionalLong ttlSeconds,
@@ -73,6 +74,13 @@ public final class WnsRequestRules {
         public long expiresAtMillis(long acceptedAtMillis, long never) {
             return ttlSeconds.isPresent() ? acceptedAtMillis + ttlSeconds.getAsLong() * 1000 : never;
         }
+    }
+
+    /** {@code X-WNS-RequestForStatus} (wns-spec 2.1): what the answer reports besides the notification's status. */
+    public enum StatusRequest {
+        NONE,
+        /** {@code true}: {@code X-WNS-DeviceConnectionStatus} too. */
+        DEVICE_CONNECTION
     }
 
     public sealed interface Decision {
@@ -178,7 +186,8 @@ public final class WnsRequestRules {
                 return new Decision.Rejected(size.get());
             }
         }
-        return new Decision.Accepted(channel, new WnsSendOptions(type, cachePolicy, requestForStatus == Flag.TRUE,
+        return new Decision.Accepted(channel, new WnsSendOptions(type, cachePolicy,
+                requestForStatus == Flag.TRUE ? StatusRequest.DEVICE_CONNECTION : StatusRequest.NONE,
                 tag.orElse(""), group.orElse(""),
                 ttl.map(v -> OptionalLong.of(Long.parseLong(v))).orElse(OptionalLong.empty()),
                 priority.orElse(type.defaultPriority())));

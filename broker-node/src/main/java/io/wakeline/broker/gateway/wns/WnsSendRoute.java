@@ -146,7 +146,7 @@ public final class WnsSendRoute {
                 options.expiresAtMillis(now, Push.NEVER), msgId, now);
         return BoundedAsk.<PushOutcome>ask(() -> devices.deliver(push)).thenApply(answer -> {
             if (answer instanceof BoundedAsk.Answer.Replied<PushOutcome> replied) {
-                return WnsAnswer.of(replied.reply(), options.requestForStatus());
+                return WnsAnswer.of(replied.reply(), options.statusRequest());
             }
             if (answer instanceof BoundedAsk.Answer.Failed<PushOutcome> failed) {
                 log.error("Device side failed msgId={} deviceId={} appId={}", msgId, channel.deviceId(), channel.appId(),

@@ -135,7 +135,7 @@ public final class GatewayFixture implements AutoCloseable {
         }
 
         public String webPushEndpoint(String subscriptionId, byte[] applicationServerKey, long expiresAt) {
-            return new WebPushEndpoints(base, keys.webPushSubscriptionSealer()).endpointFor(
+            return new WebPushEndpoints(base, keys.webPushSubscriptionSealer()).uriFor(
                     new WebPushSubscriptionToken("device-42", APP_A, subscriptionId, expiresAt, applicationServerKey));
         }
 

@@ -8,6 +8,7 @@ import io.wakeline.broker.device.DeviceConnectionStatus;
 import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.gateway.http.Rejection;
 import io.wakeline.broker.gateway.wns.WnsAnswer.NotificationStatus;
+import io.wakeline.broker.gateway.wns.WnsRequestRules.StatusRequest;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -25,24 +26,24 @@ class WnsAnswerTest {
     @Test
     void deliveredAndStoredAreReceivedDroppedIsDropped() {
         var connected = DeviceConnectionStatus.CONNECTED;
-        assertEquals(NotificationStatus.RECEIVED, accepted(WnsAnswer.of(new PushOutcome.Delivered(connected), false)).status());
+        assertEquals(NotificationStatus.RECEIVED, accepted(WnsAnswer.of(new PushOutcome.Delivered(connected), StatusRequest.NONE)).status());
         assertEquals(NotificationStatus.RECEIVED,
-                accepted(WnsAnswer.of(new PushOutcome.Stored(connected, PushOutcome.StoreReason.BATCHED), false)).status());
-        WnsAnswer.Accepted dropped = accepted(WnsAnswer.of(new PushOutcome.Dropped(connected, "NotOnLockScreen"), false));
+                accepted(WnsAnswer.of(new PushOutcome.Stored(connected, PushOutcome.StoreReason.BATCHED), StatusRequest.NONE)).status());
+        WnsAnswer.Accepted dropped = accepted(WnsAnswer.of(new PushOutcome.Dropped(connected, "NotOnLockScreen"), StatusRequest.NONE));
         assertEquals(NotificationStatus.DROPPED, dropped.status());
     }
 
     @Test
     void deviceConnectionStatusOnlyWhenAskedFor() {
         var outcome = new PushOutcome.Stored(DeviceConnectionStatus.TEMP_DISCONNECTED, PushOutcome.StoreReason.OFFLINE);
-        assertTrue(accepted(WnsAnswer.of(outcome, false)).deviceConnection().isEmpty());
-        assertEquals(Optional.of(DeviceConnectionStatus.TEMP_DISCONNECTED), accepted(WnsAnswer.of(outcome, true)).deviceConnection());
+        assertTrue(accepted(WnsAnswer.of(outcome, StatusRequest.NONE)).deviceConnection().isEmpty());
+        assertEquals(Optional.of(DeviceConnectionStatus.TEMP_DISCONNECTED), accepted(WnsAnswer.of(outcome, StatusRequest.DEVICE_CONNECTION)).deviceConnection());
     }
 
     @Test
     void unknownAndClosedChannelsAre404And410() {
-        assertEquals(404, refused(WnsAnswer.of(new PushOutcome.TargetUnknown(), true)).kind().httpStatus());
-        assertEquals(410, refused(WnsAnswer.of(new PushOutcome.TargetClosed(), true)).kind().httpStatus());
+        assertEquals(404, refused(WnsAnswer.of(new PushOutcome.TargetUnknown(), StatusRequest.DEVICE_CONNECTION)).kind().httpStatus());
+        assertEquals(410, refused(WnsAnswer.of(new PushOutcome.TargetClosed(), StatusRequest.DEVICE_CONNECTION)).kind().httpStatus());
     }
 
     @Test

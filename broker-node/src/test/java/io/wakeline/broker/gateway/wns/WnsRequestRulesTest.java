@@ -11,14 +11,13 @@ import io.wakeline.broker.device.PushPriority;
 import io.wakeline.broker.device.RawPush.CachePolicy;
 import io.wakeline.broker.device.WnsType;
 import io.wakeline.broker.gateway.http.Rejection.Kind;
-import io.wakeline.broker.gateway.http.RequestHead;
+import io.wakeline.broker.gateway.http.RequestHeadBuilder;
 import io.wakeline.broker.gateway.oauth.AccessToken;
 import io.wakeline.broker.gateway.oauth.AccessTokenSealer;
 import io.wakeline.broker.gateway.oauth.BearerAuthentication;
 import io.wakeline.broker.gateway.wns.WnsRequestRules.Decision;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,29 +43,18 @@ class WnsRequestRulesTest {
     private final String bearer = "Bearer " + accessTokens.seal(new AccessToken(APP, NOW - 1000, NOW + 86_400_000));
 
     /** A valid raw send; tests change one thing at a time. */
-    private final class Request {
-        String method = "POST";
+    private final class Request extends RequestHeadBuilder<Request> {
         String sealed = channel;
-        Map<String, List<String>> headers = new HashMap<>(Map.of(
-                "authorization", List.of(bearer),
-                "x-wns-type", List.of("wns/raw")));
-        Optional<String> contentType = Optional.of("application/octet-stream");
-        OptionalLong contentLength = OptionalLong.of(10);
-        boolean chunked = false;
 
-        Request header(String name, String... values) {
-            headers.put(name, List.of(values));
-            return this;
-        }
-
-        Request without(String name) {
-            headers.remove(name);
-            return this;
+        Request() {
+            header("authorization", bearer);
+            header("x-wns-type", "wns/raw");
+            contentType = Optional.of("application/octet-stream");
+            contentLength = OptionalLong.of(10);
         }
 
         Decision check() {
-            return rules.checkHead(RequestHead.of(method, headers).withBody(contentType, contentLength).withChunked(chunked),
-                    sealed, NOW);
+            return rules.checkHead(head(), sealed, NOW);
         }
     }
 
@@ -81,7 +69,7 @@ class WnsRequestRulesTest {
         var accepted = assertInstanceOf(Decision.Accepted.class, new Request().check());
         assertEquals(new ChannelToken("device-1", APP, "ch-1", NOW + 60_000), accepted.channel());
         assertEquals(CachePolicy.NO_CACHE, accepted.options().cachePolicy());
-        assertFalse(accepted.options().requestForStatus());
+        assertEquals(WnsRequestRules.StatusRequest.NONE, accepted.options().statusRequest());
     }
 
     @Test
@@ -89,11 +77,11 @@ class WnsRequestRulesTest {
         var accepted = assertInstanceOf(Decision.Accepted.class, new Request()
                 .header("x-wns-cache-policy", "cache").header("x-wns-requestforstatus", "true").check());
         assertEquals(CachePolicy.CACHE, accepted.options().cachePolicy());
-        assertTrue(accepted.options().requestForStatus());
+        assertEquals(WnsRequestRules.StatusRequest.DEVICE_CONNECTION, accepted.options().statusRequest());
         var explicit = assertInstanceOf(Decision.Accepted.class, new Request()
                 .header("x-wns-cache-policy", "no-cache").header("x-wns-requestforstatus", "false").check());
         assertEquals(CachePolicy.NO_CACHE, explicit.options().cachePolicy());
-        assertFalse(explicit.options().requestForStatus());
+        assertEquals(WnsRequestRules.StatusRequest.NONE, explicit.options().statusRequest());
     }
 
     @Test
