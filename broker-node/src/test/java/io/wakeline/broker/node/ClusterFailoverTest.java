@@ -370,24 +370,28 @@ class ClusterFailoverTest {
             String path = URI.create(uris.get(c)).getRawPath();
             String key = Integer.toHexString(uris.get(c).hashCode());
             Thread sender = new Thread(() -> {
-                long n = 0;
+                // a send that failed or timed out may still be stored (its command waits in sharding while the shard
+                // moves): it is sent again with the same X-Wakeline-Message-Id until a 2xx, as app servers are told
+                // to (docs/app-server-api.md §9), so the next one cannot overtake it
+                long n = 1;
                 int node = index % NODES;
                 while (sending.get()) {
                     if (!live.contains(node)) {
                         node = live.stream().findFirst().orElse(0);
                     }
-                    n++;
                     try {
                         HttpResponse<String> response = clients[node].http().send(HttpRequest.newBuilder(
                                         URI.create("https://localhost:" + https[node] + path))
                                 .timeout(Duration.ofSeconds(5))
                                 .header("Authorization", "Bearer " + token)
                                 .header("Content-Type", "application/octet-stream")
+                                .header("X-Wakeline-Message-Id", key + "-" + n)
                                 .POST(HttpRequest.BodyPublishers.ofString(key + "#" + n))
                                 .build(), HttpResponse.BodyHandlers.ofString());
                         if (response.statusCode() / 100 == 2) {
                             accepted.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(n);
                             lastAcceptedAt.set(index, System.nanoTime());
+                            n++;
                             sleepQuietly(20);
                         } else {
                             refused.incrementAndGet();
