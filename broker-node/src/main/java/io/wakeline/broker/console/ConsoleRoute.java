@@ -48,7 +48,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wakeline.broker.device.ControlChannelDirectory;
 import io.wakeline.broker.device.DeviceInspector;
-import io.wakeline.broker.gateway.app.AdminCredential;
+import io.wakeline.broker.gateway.admin.AdminCredential;
+import io.wakeline.broker.gateway.http.HeadReader;
+import io.wakeline.broker.gateway.http.RequestHead;
 import io.wakeline.broker.metrics.ReceiptLedger;
 import io.wakeline.protocol.LinkProtocol;
 import java.io.IOException;
@@ -164,7 +166,7 @@ public final class ConsoleRoute {
         return extractRequest(request -> {
             long now = System.currentTimeMillis();
             if (sessions.isValid(sessionCookie(request), now)
-                    || credential.accepts(request.getHeader("Authorization").map(HttpHeader::value))) {
+                    || credential.accepts(HeadReader.read(request, "authorization"::equals))) {
                 return inner.get();
             }
             return complete(json(401, error("unauthorized", "Log in with the admin token")));
@@ -202,7 +204,8 @@ public final class ConsoleRoute {
                 token = Optional.empty();
             }
         }
-        if (token.isEmpty() || !credential.accepts(Optional.of("Bearer " + token.get()))) {
+        if (token.isEmpty()
+                || !credential.accepts(RequestHead.of("POST", Map.of("authorization", List.of("Bearer " + token.get()))))) {
             log.info("console login refused");
             return complete(json(401, error("unauthorized", "Wrong admin token")));
         }

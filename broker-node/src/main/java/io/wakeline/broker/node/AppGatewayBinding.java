@@ -14,21 +14,23 @@ import io.wakeline.broker.app.events.AppEventsSettings;
 import io.wakeline.broker.app.events.ShardedAppEventPublisher;
 import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.channel.ControlChannelToken;
-import io.wakeline.broker.gateway.app.ControlChannelUris;
 import io.wakeline.broker.channel.WebPushSubscriptionToken;
-import io.wakeline.broker.device.PushEndpoints;
-import io.wakeline.broker.gateway.webpush.WebPushEndpoints;
 import io.wakeline.broker.device.DeviceDirectory;
 import io.wakeline.broker.device.DeviceEntitySettings;
+import io.wakeline.broker.device.PushEndpoints;
 import io.wakeline.broker.device.ShardedDeviceDirectory;
 import io.wakeline.broker.gateway.app.AppGateway;
 import io.wakeline.broker.gateway.app.AppGatewaySettings;
 import io.wakeline.broker.gateway.app.BrokerKeys;
-import io.wakeline.broker.gateway.app.ChannelUris;
 import io.wakeline.broker.gateway.app.TlsMaterial;
+import io.wakeline.broker.gateway.control.ControlChannelUris;
+import io.wakeline.broker.gateway.webpush.WebPushEndpoints;
+import io.wakeline.broker.gateway.wns.ChannelUris;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -66,7 +68,7 @@ final class AppGatewayBinding {
 
                 @Override
                 public String webPushEndpoint(WebPushSubscriptionToken token) {
-                    return webPush.endpointFor(token);
+                    return webPush.uriFor(token);
                 }
 
                 @Override
@@ -82,11 +84,12 @@ final class AppGatewayBinding {
          */
         AppGatewayBinding bind(UnaryOperator<Route> edge, UnaryOperator<DeviceDirectory> pushes) throws Exception {
             DeviceEntitySettings deviceSettings = DeviceEntitySettings.fromConfig(config);
-            ShardedDeviceDirectory devices = new ShardedDeviceDirectory(system, deviceSettings.askTimeout());
+            // the app gateway's one timeout on its hop to the device entities: the ask itself, no second bound around it
+            ShardedDeviceDirectory devices = new ShardedDeviceDirectory(system, settings.deviceAskTimeout());
             AppGateway gateway = new AppGateway(system, settings, registry, pushes.apply(devices), devices, keys,
-                    java.time.Clock.systemUTC(),
-                    devices, deviceSettings.controlChannels());
-            ServerBinding binding = AppGateway.bind(system, settings, edge.apply(gateway.createRoute()), tls.httpsConnectionContext())
+                    Clock.systemUTC(), Optional.of(devices), deviceSettings.controlChannels());
+            ServerBinding binding = AppGateway.bind(system, settings, edge.apply(gateway.createRoute()),
+                            tls.httpsConnectionContext())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new AppGatewayBinding(binding, settings, tls);
         }
@@ -103,8 +106,8 @@ final class AppGatewayBinding {
         AppEventsSettings eventSettings = AppEventsSettings.fromConfig(config);
         AppEventLog.init(system, eventSettings);
         AppEventPublisher appEvents = new ShardedAppEventPublisher(system, eventSettings);
-        return new Prepared(system, config, settings, keys, tls, registry, apps, ChannelUris.of(settings, keys),
-                appEvents);
+        return new Prepared(system, config, settings, keys, tls, registry, apps,
+                new ChannelUris(settings.publicBaseUrl(), keys.channelTokenSealer()), appEvents);
     }
 
     int port() {

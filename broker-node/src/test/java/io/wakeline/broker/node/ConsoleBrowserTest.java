@@ -1,5 +1,6 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
 import static io.wakeline.broker.node.TestNodeConfig.ADMIN_TOKEN;
 import static io.wakeline.broker.node.TestNodeConfig.APP_A;
 import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
@@ -92,7 +93,7 @@ class ConsoleBrowserTest {
              DeviceSimulator simulator = DeviceSimulator.start(SimulatorConfig.builder()
                      .host("127.0.0.1").port(nodeB.deviceGatewayPort()).deviceCount(2).deviceIdPrefix("console-")
                      .fleetSecret(FLEET_SECRET).appIds(List.of(APP_A)).deviceModel(DeviceModelMode.OFF).build())) {
-            EndToEndTest.awaitUntil(WAIT, () -> upMembers(nodeA) == 3 && upMembers(nodeB) == 3 && upMembers(nodeC) == 3);
+            awaitUntil(WAIT, () -> upMembers(nodeA) == 3 && upMembers(nodeB) == 3 && upMembers(nodeC) == 3);
             assertTrue(simulator.awaitChannels(WAIT), () -> simulator.stats().summaryLine());
 
             // traffic: one control message acked by console-0, two held by console-1, which sleeps
@@ -102,7 +103,7 @@ class ConsoleBrowserTest {
                     viaNodeA(nodeA, ControlChannelSetup.create(simulator, "console-0", APP_A, "chat")));
             String sleepy = viaNodeA(nodeA, ControlChannelSetup.create(simulator, "console-1", APP_A, "chat"));
             simulator.reportPower("console-1", PowerReport.newBuilder().setPowerState(PowerState.SLEEP).build());
-            EndToEndTest.awaitUntil(WAIT, () -> {
+            awaitUntil(WAIT, () -> {
                 String held = sendControl(appServer, token, sleepy);
                 return !held.isEmpty() && !deliveredYet(appServer, token, sleepy, held);
             });

@@ -1,5 +1,6 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
 import static io.wakeline.broker.node.TestNodeConfig.APP_A;
 import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
 import static io.wakeline.broker.node.TestNodeConfig.SECRET_A;
@@ -78,7 +79,7 @@ class DashboardMetricsTest {
             }
             System.gc(); // the GC pause timer appears with the first collection after the registry was made
 
-            EndToEndTest.awaitUntil(Duration.ofSeconds(15), () -> sample(scrapeOrEmpty(management),
+            awaitUntil(Duration.ofSeconds(15), () -> sample(scrapeOrEmpty(management),
                     "wakeline_control_accept_to_ack_seconds_count", "") >= 1);
             String exposition = scrape(management);
 
