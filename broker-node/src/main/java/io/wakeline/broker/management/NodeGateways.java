@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What Akka Management reports about this node's gateways: whether both listeners accept connections
- * (the {@link GatewaysBoundCheck} readiness check) and the device gateway's counters
- * ({@link MetricsRoute}). The node records its gateways once both are bound; coordinated shutdown's
+ * (the {@link GatewaysBoundCheck} readiness check, and {@code wakeline_node_ready} at {@link MetricsRoute}).
+ * The node records its gateways once both are bound; coordinated shutdown's
  * first phase, which drains the device links, makes the node unready at once so that Kubernetes stops
  * routing new connections to it while it hands its shards off.
  */

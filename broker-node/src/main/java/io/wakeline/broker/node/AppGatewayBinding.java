@@ -2,6 +2,7 @@ package io.wakeline.broker.node;
 
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.server.Route;
 import com.typesafe.config.Config;
 import io.wakeline.broker.app.AppDirectory;
 import io.wakeline.broker.app.AppRegistry;
@@ -14,6 +15,7 @@ import io.wakeline.broker.app.events.ShardedAppEventPublisher;
 import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.channel.ControlChannelToken;
 import io.wakeline.broker.channel.WebPushSubscriptionToken;
+import io.wakeline.broker.device.DeviceDirectory;
 import io.wakeline.broker.device.DeviceEntitySettings;
 import io.wakeline.broker.device.PushEndpoints;
 import io.wakeline.broker.device.ShardedDeviceDirectory;
@@ -31,6 +33,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /** The node's app-server gateway: keys, TLS material, app registry, app event logs and the HTTPS binding. */
 final class AppGatewayBinding {
@@ -75,13 +78,18 @@ final class AppGatewayBinding {
             };
         }
 
-        AppGatewayBinding bind() throws Exception {
+        /**
+         * {@code edge} wraps the gateway's whole route (metrics, the console) before it is bound; {@code pushes}
+         * wraps the device side the routes push through (metrics).
+         */
+        AppGatewayBinding bind(UnaryOperator<Route> edge, UnaryOperator<DeviceDirectory> pushes) throws Exception {
             DeviceEntitySettings deviceSettings = DeviceEntitySettings.fromConfig(config);
             // the app gateway's one timeout on its hop to the device entities: the ask itself, no second bound around it
             ShardedDeviceDirectory devices = new ShardedDeviceDirectory(system, settings.deviceAskTimeout());
-            AppGateway gateway = new AppGateway(system, settings, registry, devices, devices, keys, Clock.systemUTC(),
-                    Optional.of(devices), deviceSettings.controlChannels());
-            ServerBinding binding = AppGateway.bind(system, settings, gateway.createRoute(), tls.httpsConnectionContext())
+            AppGateway gateway = new AppGateway(system, settings, registry, pushes.apply(devices), devices, keys,
+                    Clock.systemUTC(), Optional.of(devices), deviceSettings.controlChannels());
+            ServerBinding binding = AppGateway.bind(system, settings, edge.apply(gateway.createRoute()),
+                            tls.httpsConnectionContext())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new AppGatewayBinding(binding, settings, tls);
         }

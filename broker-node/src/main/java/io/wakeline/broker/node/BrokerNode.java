@@ -1,7 +1,10 @@
 package io.wakeline.broker.node;
 
+import static akka.http.javadsl.server.Directives.concat;
+
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
+import akka.http.javadsl.server.Route;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
@@ -9,14 +12,21 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import com.typesafe.config.Config;
 import io.wakeline.broker.app.AppDirectory;
+import io.wakeline.broker.app.AppEntity;
+import io.wakeline.broker.app.events.AppEventLog;
 import io.wakeline.broker.app.events.AppEventPublisher;
+import io.wakeline.broker.console.ConsoleAgent;
+import io.wakeline.broker.console.ConsoleRoute;
+import io.wakeline.broker.console.ConsoleSettings;
 import io.wakeline.broker.device.DeviceEntity;
+import io.wakeline.broker.device.ShardedDeviceDirectory;
 import io.wakeline.broker.device.DeviceEntitySettings;
 import io.wakeline.broker.gateway.device.DeviceGateway;
 import io.wakeline.broker.gateway.device.DeviceGatewaySettings;
 import io.wakeline.broker.gateway.device.LinkRegistry;
 import io.wakeline.broker.gateway.device.LinkTable;
 import io.wakeline.broker.management.NodeGateways;
+import io.wakeline.broker.metrics.NodeTelemetry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,9 +71,13 @@ public final class BrokerNode implements AutoCloseable {
     private static BrokerNode assemble(ActorSystem<Void> system, Config config) throws Exception {
         ClusterFormation.start(system, config);
 
+        NodeTelemetry telemetry = NodeTelemetry.start(system, config,
+                List.of(DeviceEntity.ENTITY_KEY, AppEntity.ENTITY_KEY, AppEventLog.ENTITY_KEY), DeviceEntity.ENTITY_KEY);
         AppGatewayBinding.Prepared app = AppGatewayBinding.prepare(system, config);
         DeviceEntitySettings entitySettings = DeviceEntitySettings.fromConfig(config);
-        DeviceEntity.init(system, entitySettings, app.pushEndpoints(), app.appEvents());
+        // every receipt the entities publish is measured on its way to the app's event log
+        AppEventPublisher appEvents = telemetry.measure(app.appEvents());
+        DeviceEntity.init(system, entitySettings, app.pushEndpoints(), appEvents);
 
         DeviceGatewaySettings deviceSettings = DeviceGatewaySettings.fromConfig(config);
         LinkTable links = new LinkTable();
@@ -75,10 +89,16 @@ public final class BrokerNode implements AutoCloseable {
         AppDirectory apps = app.appDirectory();
         DeviceGateway deviceGateway = DeviceGateway.bind(deviceSettings, fleetSecret, apps,
                 ClusterSharding.get(system), entitySettings.askTimeout(), links, registries);
-        AppGatewayBinding appGateway = app.bind();
-        NodeGateways.get(system).bound(deviceGateway);
+        ConsoleSettings consoleSettings = ConsoleSettings.fromConfig(config);
+        system.systemActorOf(ConsoleAgent.create(telemetry, consoleSettings), "console-agent", Props.empty());
+        ShardedDeviceDirectory consoleDevices = new ShardedDeviceDirectory(system, entitySettings.askTimeout());
+        Route console = new ConsoleRoute(system, consoleSettings, app.keys().adminToken(), consoleDevices, consoleDevices).route();
+        AppGatewayBinding appGateway = app.bind(route -> telemetry.http().measure(concat(console, route)), telemetry::measure);
+        NodeGateways gateways = NodeGateways.get(system);
+        gateways.bound(deviceGateway);
+        telemetry.bind(deviceGateway, gateways::ready);
 
-        BrokerNode node = new BrokerNode(system, config, deviceGateway, appGateway, app.appEvents());
+        BrokerNode node = new BrokerNode(system, config, deviceGateway, appGateway, appEvents);
         node.registerShutdownTasks();
         return node;
     }

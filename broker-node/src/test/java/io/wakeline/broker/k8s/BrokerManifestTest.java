@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigResolveOptions;
@@ -409,6 +412,33 @@ class BrokerManifestTest {
         assertEquals(String.valueOf(containerPort(brokerContainer(), "management")), annotations.get("prometheus.io/port"));
         assertEquals("/metrics", annotations.get("prometheus.io/path"));
         assertEquals(MetricsRoute.class.getName(), node.getString("akka.management.http.routes.metrics"));
+    }
+
+    @Test
+    void theMonitoringScrapeJobKeepsTheAnnotatedBrokerPodsAndTheDashboardIsLabelledForGrafana() throws IOException {
+        Path monitoring = K8sTree.k8s().resolve("monitoring");
+        ConfigMap scrape = (ConfigMap) K8sTree.manifests(monitoring.resolve("prometheus-scrape-config.yaml")).get(0).object();
+        JsonNode job = new ObjectMapper(new YAMLFactory()).readTree(scrape.getData().get("wakeline-scrape.yml")).get(0);
+        Deployment broker = brokerDeployment();
+        assertEquals(broker.getMetadata().getNamespace(), job.at("/kubernetes_sd_configs/0/namespaces/names/0").asText());
+        Map<String, String> keep = new java.util.HashMap<>();
+        Set<String> relabelSources = new HashSet<>();
+        for (JsonNode rule : job.get("relabel_configs")) {
+            rule.get("source_labels").forEach(label -> relabelSources.add(label.asText()));
+            if ("keep".equals(rule.path("action").asText())) {
+                keep.put(rule.get("source_labels").get(0).asText(), rule.get("regex").asText());
+            }
+        }
+        assertEquals(broker.getSpec().getTemplate().getMetadata().getLabels().get("app"),
+                keep.get("__meta_kubernetes_pod_label_app"));
+        assertEquals("true", keep.get("__meta_kubernetes_pod_annotation_prometheus_io_scrape"));
+        assertTrue(relabelSources.containsAll(Set.of("__meta_kubernetes_pod_annotation_prometheus_io_port",
+                "__meta_kubernetes_pod_annotation_prometheus_io_path")), relabelSources::toString);
+
+        K8sTree.ConfigMapGenerator dashboard = K8sTree.kustomization(monitoring).generatorList().get(0);
+        assertEquals(List.of("wakeline-dashboard.json"), dashboard.files());
+        assertEquals("1", dashboard.options().labels().get("grafana_dashboard"));
+        assertEquals(broker.getMetadata().getNamespace(), dashboard.namespace());
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------

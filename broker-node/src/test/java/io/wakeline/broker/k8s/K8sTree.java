@@ -35,7 +35,8 @@ final class K8sTree {
     }
 
     /** The fields of kustomization.yaml these manifests use; any other field fails the strict read. */
-    record Kustomization(String apiVersion, String kind, List<String> resources, List<Patch> patches, List<Image> images) {
+    record Kustomization(String apiVersion, String kind, List<String> resources, List<Patch> patches, List<Image> images,
+                         List<ConfigMapGenerator> configMapGenerator) {
         List<String> resourceList() {
             return resources == null ? List.of() : resources;
         }
@@ -47,6 +48,17 @@ final class K8sTree {
         List<Image> imageList() {
             return images == null ? List.of() : images;
         }
+
+        List<ConfigMapGenerator> generatorList() {
+            return configMapGenerator == null ? List.of() : configMapGenerator;
+        }
+    }
+
+    /** A ConfigMap made from files beside the kustomization (the Grafana dashboard). */
+    record ConfigMapGenerator(String name, String namespace, List<String> files, GeneratorOptions options) {
+    }
+
+    record GeneratorOptions(Boolean disableNameSuffixHash, java.util.Map<String, String> labels) {
     }
 
     record Patch(String path) {

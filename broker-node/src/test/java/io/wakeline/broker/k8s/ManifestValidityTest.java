@@ -38,7 +38,7 @@ class ManifestValidityTest {
         Set<String> dirs = K8sTree.kustomizationDirs().stream()
                 .map(dir -> K8sTree.k8s().relativize(dir).toString()).collect(Collectors.toSet());
         assertEquals(Set.of("base", "postgres", "schema", "simulator", "load-test", "overlays/local",
-                "overlays/external-postgres"), dirs);
+                "overlays/external-postgres", "monitoring"), dirs);
     }
 
     @Test
@@ -54,6 +54,11 @@ class ManifestValidityTest {
             }
             for (K8sTree.Patch patch : kustomization.patchList()) {
                 assertTrue(Files.isRegularFile(dir.resolve(patch.path())), dir + ": patch " + patch.path() + " missing");
+            }
+            for (K8sTree.ConfigMapGenerator generator : kustomization.generatorList()) {
+                for (String file : generator.files()) {
+                    assertTrue(Files.isRegularFile(dir.resolve(file)), dir + ": generator file " + file + " missing");
+                }
             }
         }).toList();
         assertAll(checks);

@@ -10,22 +10,13 @@ import static io.wakeline.broker.node.TestNodeConfig.SECRET_B;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wakeline.protocol.v1.AppExecutionState;
-import io.wakeline.protocol.v1.AppStateReport;
 import io.wakeline.protocol.v1.ControlChannelOperation;
 import io.wakeline.protocol.v1.ControlChannelRequest;
-import io.wakeline.protocol.v1.ControlChannelResourceType;
 import io.wakeline.protocol.v1.Envelope;
-import io.wakeline.protocol.v1.LockScreenConsent;
-import io.wakeline.protocol.v1.LockScreenConsentAnswer;
-import io.wakeline.protocol.v1.LockScreenRequest;
-import io.wakeline.protocol.v1.ManifestBackgroundTask;
-import io.wakeline.protocol.v1.Notification;
 import io.wakeline.protocol.v1.PowerReport;
 import io.wakeline.protocol.v1.PowerState;
 import io.wakeline.simulator.DeviceModelMode;
 import io.wakeline.simulator.DeviceSimulator;
-import io.wakeline.simulator.NotificationListener;
 import io.wakeline.simulator.SimulatorConfig;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -57,16 +48,7 @@ class ControlChannelEndToEndTest {
         simulator = DeviceSimulator.start(SimulatorConfig.builder()
                 .host("127.0.0.1").port(node.deviceGatewayPort()).deviceCount(3).deviceIdPrefix("cc-")
                 .fleetSecret(FLEET_SECRET).appIds(List.of(APP_A)).deviceModel(DeviceModelMode.OFF)
-                .listener(new NotificationListener() {
-                    @Override
-                    public void onNotification(String deviceId, Notification notification) {
-                    }
-
-                    @Override
-                    public void onControlMessage(String deviceId, Notification notification) {
-                        processed.add(deviceId + ":" + notification.getPayload().toStringUtf8());
-                    }
-                })
+                .listener(ControlChannelSetup.collectingControlMessages(processed))
                 .build());
         assertTrue(simulator.awaitChannels(Duration.ofSeconds(30)));
         appServer = new AppServerClient(node.appGatewayUrl(), node.certificatePem());
@@ -183,21 +165,8 @@ class ControlChannelEndToEndTest {
     }
 
     private static String createChannel(String device, String channelId) throws Exception {
-        simulator.request(device, Envelope.newBuilder().setLockScreenRequest(LockScreenRequest.newBuilder()
-                .setRequestId(1).setAppId(APP_A).addDeclaredTasks(ManifestBackgroundTask.MANIFEST_CONTROL_CHANNEL)).build(),
-                Envelope.BodyCase.LOCK_SCREEN_STATUS).get(10, TimeUnit.SECONDS);
-        simulator.request(device, Envelope.newBuilder().setLockScreenConsent(LockScreenConsentAnswer.newBuilder()
-                .setRequestId(2).setAppId(APP_A).setConsent(LockScreenConsent.CONSENT_ALLOW)).build(),
-                Envelope.BodyCase.LOCK_SCREEN_STATUS).get(10, TimeUnit.SECONDS);
-        simulator.send(device, Envelope.newBuilder().setAppStateReport(AppStateReport.newBuilder()
-                .setAppId(APP_A).setState(AppExecutionState.FOREGROUND)).build());
-        Envelope created = simulator.request(device, Envelope.newBuilder().setControlChannelRequest(ControlChannelRequest.newBuilder()
-                .setRequestId(3).setAppId(APP_A).setChannelId(channelId).setServerKeepAliveMinutes(15)
-                .setResourceType(ControlChannelResourceType.REQUEST_SOFTWARE_SLOT)
-                .setOperation(ControlChannelOperation.CREATE)).build(), Envelope.BodyCase.CONTROL_CHANNEL_STATUS)
-                .get(10, TimeUnit.SECONDS);
-        String uri = created.getControlChannelStatus().getControlChannelUri();
-        assertTrue(uri.startsWith(node.appGatewayUrl() + "/cc/"), created::toString);
+        String uri = ControlChannelSetup.create(simulator, device, APP_A, channelId);
+        assertTrue(uri.startsWith(node.appGatewayUrl() + "/cc/"), uri);
         return uri;
     }
 

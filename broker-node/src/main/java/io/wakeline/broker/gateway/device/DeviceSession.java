@@ -659,6 +659,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements LinkEn
 
     /** A fatal error: tell the device why, then close. */
     private void fail(ErrorCode code, String message) {
+        if (phase != Phase.READY && phase != Phase.CLOSING) shared.metrics().handshakeFailed(code);
         phase = Phase.CLOSING;
         channel.writeAndFlush(Envelope.newBuilder().setError(Error.newBuilder()
                         .setCode(code).setMessage(message).setFatal(true)).build())
