@@ -1,38 +1,26 @@
 package io.wakeline.broker.device;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.wakeline.broker.device.control.ControlChannelSettings;
 import io.wakeline.broker.device.policy.SandboxBudgetSettings;
 import io.wakeline.broker.device.push.PushDeliverySettings;
 import java.time.Duration;
 
-/** {@code wakeline.device.*} (reference.conf). */
+/**
+ * {@code wakeline.device.*} and {@code wakeline.control-channels.*} (reference.conf).
+ *
+ * @param askTimeout bound on an ask from a gateway (the app-server routes, a device's link) to a device entity:
+ *                   the sharding hop, and the entity's recovery when it was not running
+ */
 public record DeviceEntitySettings(
         Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout, String entityRole,
         SandboxBudgetSettings sandbox,
         PushDeliverySettings push,
         ControlChannelSettings controlChannels) {
 
-    public DeviceEntitySettings(Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout,
-                                String entityRole, SandboxBudgetSettings sandbox, PushDeliverySettings push) {
-        this(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push,
-                ControlChannelSettings.DEFAULTS);
-    }
-
-    public DeviceEntitySettings(Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout) {
-        this(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, "");
-    }
-
-    public DeviceEntitySettings(Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout,
-                                String entityRole) {
-        this(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole,
-                SandboxBudgetSettings.WINDOWS_8_DEFAULTS, PushDeliverySettings.DEFAULTS);
-    }
-
-    public DeviceEntitySettings withSandbox(SandboxBudgetSettings sandbox) {
-        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push,
-                controlChannels);
-    }
+    /** The reference.conf defaults. */
+    public static final DeviceEntitySettings DEFAULTS = fromConfig(ConfigFactory.defaultReference());
 
     public static DeviceEntitySettings fromConfig(Config config) {
         Config c = config.getConfig("wakeline.device");
@@ -47,13 +35,28 @@ public record DeviceEntitySettings(
                 ControlChannelSettings.fromConfig(config.getConfig("wakeline.control-channels")));
     }
 
-    public DeviceEntitySettings withPush(PushDeliverySettings push) {
-        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push,
+    public DeviceEntitySettings withPassivateAfterIdle(Duration idle) {
+        return new DeviceEntitySettings(idle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push,
                 controlChannels);
     }
 
-    public DeviceEntitySettings withControlChannels(ControlChannelSettings controlChannels) {
-        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox, push,
+    public DeviceEntitySettings withSnapshotEvery(int events) {
+        return new DeviceEntitySettings(passivateAfterIdle, events, channelLifetime, askTimeout, entityRole, sandbox, push,
                 controlChannels);
+    }
+
+    public DeviceEntitySettings withSandbox(SandboxBudgetSettings newSandbox) {
+        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole,
+                newSandbox, push, controlChannels);
+    }
+
+    public DeviceEntitySettings withPush(PushDeliverySettings newPush) {
+        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox,
+                newPush, controlChannels);
+    }
+
+    public DeviceEntitySettings withControlChannels(ControlChannelSettings newControlChannels) {
+        return new DeviceEntitySettings(passivateAfterIdle, snapshotEvery, channelLifetime, askTimeout, entityRole, sandbox,
+                push, newControlChannels);
     }
 }

@@ -1,26 +1,22 @@
 package io.wakeline.broker.device;
 
-import io.wakeline.protocol.v1.NotificationType;
 import java.util.Optional;
 
 /** {@code X-WNS-Type} (wns-spec 2.1), with each type's content type and defaults. */
 public enum WnsType {
-    TOAST("wns/toast", "text/xml", NotificationType.TOAST, PushPriority.HIGH, RawPush.CachePolicy.CACHE),
-    TILE("wns/tile", "text/xml", NotificationType.TILE, PushPriority.MEDIUM, RawPush.CachePolicy.CACHE),
-    BADGE("wns/badge", "text/xml", NotificationType.BADGE, PushPriority.MEDIUM, RawPush.CachePolicy.CACHE),
-    RAW("wns/raw", "application/octet-stream", NotificationType.RAW, PushPriority.LOW, RawPush.CachePolicy.NO_CACHE);
+    TOAST("wns/toast", "text/xml", PushPriority.HIGH, CachePolicy.CACHE),
+    TILE("wns/tile", "text/xml", PushPriority.MEDIUM, CachePolicy.CACHE),
+    BADGE("wns/badge", "text/xml", PushPriority.MEDIUM, CachePolicy.CACHE),
+    RAW("wns/raw", "application/octet-stream", PushPriority.LOW, CachePolicy.NO_CACHE);
 
     private final String headerValue;
     private final String contentType;
-    private final NotificationType linkType;
     private final PushPriority defaultPriority;
-    private final RawPush.CachePolicy defaultCachePolicy;
+    private final CachePolicy defaultCachePolicy;
 
-    WnsType(String headerValue, String contentType, NotificationType linkType, PushPriority defaultPriority,
-            RawPush.CachePolicy defaultCachePolicy) {
+    WnsType(String headerValue, String contentType, PushPriority defaultPriority, CachePolicy defaultCachePolicy) {
         this.headerValue = headerValue;
         this.contentType = contentType;
-        this.linkType = linkType;
         this.defaultPriority = defaultPriority;
         this.defaultCachePolicy = defaultCachePolicy;
     }
@@ -34,11 +30,6 @@ public enum WnsType {
         return contentType;
     }
 
-    /** How the device link names the type. */
-    public NotificationType linkType() {
-        return linkType;
-    }
-
     /** wns-spec 2.1 {@code X-WNS-PRIORITY}: toast 1, tile and badge 2, raw 3. */
     public PushPriority defaultPriority() {
         return defaultPriority;
@@ -48,7 +39,7 @@ public enum WnsType {
      * wns-spec 2.1 {@code X-WNS-Cache-Policy}: tile and badge default to {@code cache}, raw to {@code no-cache}.
      * The header does not apply to toasts; whether an offline toast is kept is the offline-cache policy's call.
      */
-    public RawPush.CachePolicy defaultCachePolicy() {
+    public CachePolicy defaultCachePolicy() {
         return defaultCachePolicy;
     }
 

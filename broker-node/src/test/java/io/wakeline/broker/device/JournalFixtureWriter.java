@@ -30,11 +30,13 @@ import io.wakeline.broker.device.policy.PowerState;
 import io.wakeline.broker.device.policy.SandboxBudgetSettings;
 import io.wakeline.broker.device.policy.TriggerKind;
 import io.wakeline.broker.device.push.PushDeliverySettings;
-import io.wakeline.broker.gateway.device.LinkAddress;
+import io.wakeline.broker.device.link.LinkAddress;
 import io.wakeline.broker.gateway.device.LinkRegistry;
+import io.wakeline.broker.gateway.device.RegistryLinks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -127,7 +129,8 @@ class JournalFixtureWriter {
                     Duration.ofDays(30), Duration.ofSeconds(5), "", SandboxBudgetSettings.WINDOWS_8_DEFAULTS,
                     PushDeliverySettings.DEFAULTS, control);
             TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
-            this.entity = kit.spawn(DeviceEntity.create(deviceId, shard.ref(), settings, RecoveredDevices.ENDPOINTS, log));
+            this.entity = kit.spawn(DeviceEntity.create(deviceId, shard.ref(), settings,
+                    new DeviceServices(RecoveredDevices.ENDPOINTS, log, new RegistryLinks(), InstantSource.system())));
             this.link = kit.createTestProbe();
         }
 
@@ -215,7 +218,7 @@ class JournalFixtureWriter {
             entity.tell(new DeviceEntity.ReportAppState(APP_A, AppExecutionState.Suspended));
             TestProbe<PushOutcome> pushed = kit.createTestProbe();
             entity.tell(new DeviceEntity.DeliverPush(new WnsPush(deviceId, APP_A, c3, WnsType.RAW,
-                    "raw".getBytes(StandardCharsets.UTF_8), RawPush.CachePolicy.NO_CACHE, "", "", PushPriority.LOW,
+                    "raw".getBytes(StandardCharsets.UTF_8), CachePolicy.NO_CACHE, "", "", PushPriority.LOW,
                     Push.NEVER, "raw-1", System.currentTimeMillis()), pushed.ref()));
             pushed.receiveMessage(Duration.ofSeconds(10));
             entity.tell(new DeviceEntity.ReportBackgroundTask(APP_A, TriggerKind.PushNotificationTrigger, 100, 0,
@@ -268,7 +271,8 @@ class JournalFixtureWriter {
         }
 
         private void trigger(TriggerKind kind, int freshness, boolean unregister) {
-            ask(DeviceEntity.TriggerAnswer.class, r -> new DeviceEntity.RegisterTrigger(APP_A, kind, freshness, unregister, r));
+            ask(DeviceEntity.TriggerAnswer.class, r -> new DeviceEntity.RegisterTrigger(APP_A, kind, freshness,
+                    DeviceEntity.RegisterTrigger.Change.ofUnregister(unregister), r));
         }
 
         private DeviceEntity.ControlSendReply send(String channel, String clientId, String body, long expiresAt) {

@@ -17,8 +17,10 @@ import io.wakeline.broker.channel.WebPushSubscriptionToken;
 import io.wakeline.broker.device.control.ControlChannelSettings;
 import io.wakeline.broker.device.policy.SandboxBudgetSettings;
 import io.wakeline.broker.device.push.PushDeliverySettings;
+import io.wakeline.broker.gateway.device.RegistryLinks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,7 +91,8 @@ final class RecoveredDevices {
     static ObjectNode observe(ActorTestKit testKit, JsonNode scenario, JsonNode receiptsPerDevice, long nowMillis)
             throws Exception {
         UnconfirmedLog log = new UnconfirmedLog();
-        ActorRef<ShardingEnvelope<DeviceEntity.Command>> region = DeviceEntity.init(testKit.system(), SETTINGS, ENDPOINTS, log);
+        ActorRef<ShardingEnvelope<DeviceEntity.Command>> region = DeviceEntity.init(testKit.system(), SETTINGS,
+                new DeviceServices(ENDPOINTS, log, new RegistryLinks(), InstantSource.system()));
         ShardedDeviceDirectory directory = new ShardedDeviceDirectory(testKit.system(), Duration.ofSeconds(20));
         ClusterSharding sharding = ClusterSharding.get(testKit.system());
         ObjectNode observed = JournalFixture.JSON.createObjectNode();
@@ -134,11 +137,11 @@ final class RecoveredDevices {
         String target = probe.get("target").asText();
         byte[] body = "probe".getBytes(StandardCharsets.UTF_8);
         return switch (probe.get("kind").asText()) {
-            case "raw" -> new WnsPush(deviceId, appId, target, WnsType.RAW, body, RawPush.CachePolicy.NO_CACHE, "", "",
+            case "raw" -> new WnsPush(deviceId, appId, target, WnsType.RAW, body, CachePolicy.NO_CACHE, "", "",
                     PushPriority.LOW, Push.NEVER, messageId, nowMillis);
-            case "tile" -> new WnsPush(deviceId, appId, target, WnsType.TILE, body, RawPush.CachePolicy.CACHE, "", "",
+            case "tile" -> new WnsPush(deviceId, appId, target, WnsType.TILE, body, CachePolicy.CACHE, "", "",
                     PushPriority.MEDIUM, Push.NEVER, messageId, nowMillis);
-            case "toast" -> new WnsPush(deviceId, appId, target, WnsType.TOAST, body, RawPush.CachePolicy.CACHE, "", "",
+            case "toast" -> new WnsPush(deviceId, appId, target, WnsType.TOAST, body, CachePolicy.CACHE, "", "",
                     PushPriority.HIGH, Push.NEVER, messageId, nowMillis);
             case "webpush" -> new WebPushMessage(deviceId, appId, target, body, "aes128gcm", probe.get("ttl").asLong(),
                     WebPushUrgency.NORMAL, "", WebPushMessage.ReceiptRequest.NONE, messageId, nowMillis);

@@ -22,7 +22,7 @@ import io.wakeline.broker.device.policy.PowerSource;
 import io.wakeline.broker.device.policy.PowerState;
 import io.wakeline.broker.device.policy.SystemTriggerType;
 import io.wakeline.broker.device.policy.TriggerKind;
-import io.wakeline.broker.gateway.device.LinkAddress;
+import io.wakeline.broker.device.link.LinkAddress;
 import io.wakeline.broker.gateway.device.LinkRegistry;
 import io.wakeline.protocol.v1.NotificationType;
 import io.wakeline.protocol.v1.RawDelivery;
@@ -71,7 +71,7 @@ class WireFixtureWriter {
 
     private static Map<String, Object> samples(ActorRef<Object> ref) {
         byte[] payload = "payload".getBytes(StandardCharsets.UTF_8);
-        LinkAddress link = new LinkAddress(ref.unsafeUpcast(), 7);
+        LinkAddress link = new LinkAddress(ref, 7);
         Map<String, Object> m = new LinkedHashMap<>();
         // gateways -> device entity
         m.put("Attach", new DeviceEntity.Attach(link, DeviceCapabilities.CONNECTED_STANDBY, AT, ref.unsafeUpcast()));
@@ -90,9 +90,10 @@ class WireFixtureWriter {
         m.put("ReportPower", new DeviceEntity.ReportPower(PowerState.ConnectedStandby, PowerSource.Battery, true, AT));
         m.put("ReportPower-partial", new DeviceEntity.ReportPower(null, null, null, AT));
         m.put("ReportAppState", new DeviceEntity.ReportAppState(APP, AppExecutionState.Suspended));
-        m.put("RegisterTrigger", new DeviceEntity.RegisterTrigger(APP, TriggerKind.TimeTrigger, 15, false, ref.unsafeUpcast()));
+        m.put("RegisterTrigger", new DeviceEntity.RegisterTrigger(APP, TriggerKind.TimeTrigger, 15,
+                DeviceEntity.RegisterTrigger.Change.Register, ref.unsafeUpcast()));
         m.put("RegisterTrigger-unregister", new DeviceEntity.RegisterTrigger(APP, TriggerKind.PushNotificationTrigger, 0,
-                true, ref.unsafeUpcast()));
+                DeviceEntity.RegisterTrigger.Change.Unregister, ref.unsafeUpcast()));
         m.put("RequestBackgroundTask", new DeviceEntity.RequestBackgroundTask(APP, TriggerKind.TimeTrigger, AT, ref.unsafeUpcast()));
         m.put("ReportBackgroundTask", new DeviceEntity.ReportBackgroundTask(APP, TriggerKind.TimeTrigger, 300, 4096, AT));
         m.put("RequestChannel", new DeviceEntity.RequestChannel(APP, AT, ref.unsafeUpcast()));
@@ -104,9 +105,9 @@ class WireFixtureWriter {
         m.put("ControlKeepAliveReceived", new DeviceEntity.ControlKeepAliveReceived(APP, "cc", AT));
         m.put("ControlUpstreamReceived", new DeviceEntity.ControlUpstreamReceived(APP, "cc", 3, payload, AT));
         m.put("DeliverPush-raw", new DeviceEntity.DeliverPush(new WnsPush("dev-1", APP, "ch-1", WnsType.RAW, payload,
-                RawPush.CachePolicy.CACHE, "", "", PushPriority.LOW, Push.NEVER, "msg-1", AT), ref.unsafeUpcast()));
+                CachePolicy.CACHE, "", "", PushPriority.LOW, Push.NEVER, "msg-1", AT), ref.unsafeUpcast()));
         m.put("DeliverPush-tile", new DeviceEntity.DeliverPush(new WnsPush("dev-1", APP, "ch-1", WnsType.TILE, payload,
-                RawPush.CachePolicy.NO_CACHE, "tag", "group", PushPriority.MEDIUM, AT + 60_000, "msg-2", AT), ref.unsafeUpcast()));
+                CachePolicy.NO_CACHE, "tag", "group", PushPriority.MEDIUM, AT + 60_000, "msg-2", AT), ref.unsafeUpcast()));
         m.put("DeliverPush-webpush", new DeviceEntity.DeliverPush(new WebPushMessage("dev-1", APP, "sub-1", payload,
                 "aes128gcm", 60, WebPushUrgency.HIGH, "topic", new WebPushMessage.ReceiptRequest("rs-1", "/m/1"), "msg-3", AT),
                 ref.unsafeUpcast()));
@@ -118,20 +119,24 @@ class WireFixtureWriter {
         m.put("GetDevice", new DeviceEntity.GetDevice(ref.unsafeUpcast()));
         // device entity -> gateways (replies)
         m.put("Attached", new DeviceEntity.Attached("dev-1", 3, ref.unsafeUpcast()));
-        m.put("LockScreenAnswer-prompt", new DeviceEntity.LockScreenAnswer(APP, BackgroundAccessStatus.Unspecified, true, ""));
+        m.put("LockScreenAnswer-prompt", new DeviceEntity.LockScreenAnswer(APP, BackgroundAccessStatus.Unspecified, true,
+                LockScreenRejection.None));
         m.put("LockScreenAnswer-rejected", new DeviceEntity.LockScreenAnswer(APP, BackgroundAccessStatus.Denied, false,
-                "LockScreenFull"));
+                LockScreenRejection.LockScreenFull));
         m.put("LockScreenAnswer-not-on-lock-screen", new DeviceEntity.LockScreenAnswer(APP, BackgroundAccessStatus.Denied,
-                false, "NotOnLockScreen"));
-        m.put("ControlChannelAnswer-created", new DeviceEntity.ControlChannelAnswer(APP, "cc",
-                ControlChannelTriggerStatus.HardwareSlotAllocated, false, "", "https://broker.test/cc/x"));
-        m.put("ControlChannelAnswer-policy-error", new DeviceEntity.ControlChannelAnswer(APP, "cc",
-                ControlChannelTriggerStatus.PolicyError, false, "", ""));
-        m.put("ControlChannelAnswer-rejected", new DeviceEntity.ControlChannelAnswer(APP, "cc", null, false, "NotOnLockScreen"));
-        m.put("ControlChannelAnswer-closed", new DeviceEntity.ControlChannelAnswer(APP, "cc", null, true, ""));
-        m.put("ControlChannelAnswer-unknown", new DeviceEntity.ControlChannelAnswer(APP, "cc", null, false, "UnknownChannel"));
-        m.put("TriggerAnswer", new DeviceEntity.TriggerAnswer(APP, true, ""));
-        m.put("TriggerAnswer-rejected", new DeviceEntity.TriggerAnswer(APP, false, "FreshnessBelowFifteenMinutes"));
+                false, LockScreenRejection.NotOnLockScreen));
+        m.put("ControlChannelAnswer-created", DeviceEntity.ControlChannelAnswer.created(APP, "cc",
+                ControlChannelTriggerStatus.HardwareSlotAllocated, "https://broker.test/cc/x"));
+        m.put("ControlChannelAnswer-policy-error", DeviceEntity.ControlChannelAnswer.created(APP, "cc",
+                ControlChannelTriggerStatus.PolicyError, ""));
+        m.put("ControlChannelAnswer-rejected", DeviceEntity.ControlChannelAnswer.rejected(APP, "cc",
+                ControlChannelRejection.NotOnLockScreen));
+        m.put("ControlChannelAnswer-closed", DeviceEntity.ControlChannelAnswer.closed(APP, "cc"));
+        m.put("ControlChannelAnswer-unknown", DeviceEntity.ControlChannelAnswer.rejected(APP, "cc",
+                ControlChannelRejection.UnknownChannel));
+        m.put("TriggerAnswer", new DeviceEntity.TriggerAnswer(APP, TriggerRejection.None));
+        m.put("TriggerAnswer-rejected", new DeviceEntity.TriggerAnswer(APP,
+                TriggerRejection.FreshnessBelowFifteenMinutes));
         m.put("BackgroundTaskAnswer-run", new DeviceEntity.BackgroundTaskAnswer(APP, DeviceEntity.TaskVerdict.RUN, 0, ""));
         m.put("BackgroundTaskAnswer-quota", new DeviceEntity.BackgroundTaskAnswer(APP, DeviceEntity.TaskVerdict.QUOTA_EXHAUSTED,
                 AT + 900_000, "sandbox quota exhausted: [Cpu]"));
@@ -150,12 +155,14 @@ class WireFixtureWriter {
         m.put("PushOutcome-stored", new PushOutcome.Stored(DeviceConnectionStatus.CONNECTED, PushOutcome.StoreReason.BATCHED));
         m.put("PushOutcome-waiting", new PushOutcome.Stored(DeviceConnectionStatus.CONNECTED,
                 PushOutcome.StoreReason.WAITING_FOR_BACKGROUND_TASK));
-        m.put("PushOutcome-dropped-rule", new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, "NoPushNotificationTrigger"));
-        m.put("PushOutcome-dropped-asleep", new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, "DeviceAsleep"));
+        m.put("PushOutcome-dropped-rule", new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED,
+                PushOutcome.DropReason.ofWireText("NoPushNotificationTrigger")));
+        m.put("PushOutcome-dropped-asleep", new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED,
+                PushOutcome.DropReason.ofWireText("DeviceAsleep")));
         m.put("PushOutcome-dropped-no-cache", new PushOutcome.Dropped(DeviceConnectionStatus.DISCONNECTED,
-                "device is offline and X-WNS-Cache-Policy is no-cache"));
+                PushOutcome.DropReason.ofWireText("device is offline and X-WNS-Cache-Policy is no-cache")));
         m.put("PushOutcome-dropped-ttl0", new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED,
-                "TTL 0 and the device's power state defers delivery"));
+                PushOutcome.DropReason.ofWireText("TTL 0 and the device's power state defers delivery")));
         m.put("PushOutcome-unknown", new PushOutcome.TargetUnknown());
         m.put("PushOutcome-closed", new PushOutcome.TargetClosed());
         // device entity -> link registry of the link's node

@@ -21,7 +21,7 @@ import io.wakeline.broker.device.DeviceInspector;
 import io.wakeline.broker.device.policy.DevicePolicyState;
 import io.wakeline.broker.device.Push;
 import io.wakeline.broker.device.PushOutcome;
-import io.wakeline.broker.device.RawPush;
+import io.wakeline.broker.device.CachePolicy;
 import io.wakeline.broker.device.WnsPush;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -105,7 +105,7 @@ class AppGatewayHttpsTest {
                 case "cached" -> CompletableFuture.completedFuture(
                         new PushOutcome.Stored(DeviceConnectionStatus.DISCONNECTED, PushOutcome.StoreReason.OFFLINE));
                 case "dropped" -> CompletableFuture.completedFuture(
-                        new PushOutcome.Dropped(DeviceConnectionStatus.TEMP_DISCONNECTED, "app not in foreground"));
+                        new PushOutcome.Dropped(DeviceConnectionStatus.TEMP_DISCONNECTED, PushOutcome.DropReason.NotOnLockScreen));
                 case "unknown" -> CompletableFuture.completedFuture(new PushOutcome.TargetUnknown());
                 case "closed" -> CompletableFuture.completedFuture(new PushOutcome.TargetClosed());
                 case "hang" -> new CompletableFuture<>();
@@ -323,7 +323,7 @@ class AppGatewayHttpsTest {
         assertArrayEquals(payload, push.payload());
         assertEquals("device-42", push.deviceId());
         assertEquals(APP_A, push.appId());
-        assertEquals(RawPush.CachePolicy.NO_CACHE, push.cachePolicy());
+        assertEquals(CachePolicy.NO_CACHE, push.cachePolicy());
         assertEquals(response.headers().firstValue("X-WNS-Msg-ID").orElseThrow(), push.messageId());
     }
 
@@ -346,7 +346,7 @@ class AppGatewayHttpsTest {
         assertWnsHeaders(response);
         assertStatus("received", response);
         assertEquals("disconnected", response.headers().firstValue("X-WNS-DeviceConnectionStatus").orElseThrow());
-        assertEquals(RawPush.CachePolicy.CACHE, devices.lastPushByChannel.get("cached").cachePolicy());
+        assertEquals(CachePolicy.CACHE, devices.lastPushByChannel.get("cached").cachePolicy());
     }
 
     @Test

@@ -17,7 +17,7 @@ class WnsAnswerTest {
         var connected = DeviceConnectionStatus.CONNECTED;
         assertEquals(Optional.of(NotificationStatus.RECEIVED), WnsAnswer.of(new PushOutcome.Delivered(connected), false).notificationStatus());
         assertEquals(Optional.of(NotificationStatus.RECEIVED), WnsAnswer.of(new PushOutcome.Stored(connected, PushOutcome.StoreReason.BATCHED), false).notificationStatus());
-        WnsAnswer dropped = WnsAnswer.of(new PushOutcome.Dropped(connected, "NotOnLockScreen"), false);
+        WnsAnswer dropped = WnsAnswer.of(new PushOutcome.Dropped(connected, PushOutcome.DropReason.NotOnLockScreen), false);
         assertEquals(200, dropped.httpStatus());
         assertEquals(Optional.of(NotificationStatus.DROPPED), dropped.notificationStatus());
     }

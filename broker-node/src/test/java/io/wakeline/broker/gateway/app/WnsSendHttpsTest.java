@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wakeline.broker.device.Push;
 import io.wakeline.broker.device.PushPriority;
-import io.wakeline.broker.device.RawPush.CachePolicy;
+import io.wakeline.broker.device.CachePolicy;
 import io.wakeline.broker.device.WnsPush;
 import io.wakeline.broker.device.WnsType;
 import java.io.BufferedReader;

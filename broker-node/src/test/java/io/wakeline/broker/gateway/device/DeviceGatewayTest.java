@@ -21,8 +21,10 @@ import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import com.typesafe.config.ConfigFactory;
 import io.wakeline.broker.app.AppDirectory;
+import io.wakeline.broker.app.events.InMemoryAppEventPublisher;
 import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.broker.device.DeviceEntitySettings;
+import io.wakeline.broker.device.DeviceServices;
 import io.wakeline.protocol.v1.ChannelRequest;
 import io.wakeline.protocol.v1.Envelope;
 import io.wakeline.protocol.v1.ErrorCode;
@@ -31,6 +33,7 @@ import io.wakeline.protocol.v1.Hello;
 import io.wakeline.protocol.v1.Ping;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -62,8 +65,8 @@ class DeviceGatewayTest {
                 """).withFallback(ConfigFactory.load()));
         Cluster cluster = Cluster.get(testKit.system());
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
-        DeviceEntitySettings entitySettings = new DeviceEntitySettings(Duration.ofMinutes(2), 100, Duration.ofDays(30), Duration.ofSeconds(5));
-        DeviceEntity.init(testKit.system(), entitySettings, new PushEndpoints() {
+        DeviceEntitySettings entitySettings = DeviceEntitySettings.DEFAULTS.withSnapshotEvery(100);
+        DeviceEntity.init(testKit.system(), entitySettings, new DeviceServices(new PushEndpoints() {
             @Override
             public String channelUri(ChannelToken token) {
                 return "https://test.invalid/w/" + token.channelId();
@@ -73,7 +76,7 @@ class DeviceGatewayTest {
             public String webPushEndpoint(WebPushSubscriptionToken token) {
                 return "https://test.invalid/wp/" + token.subscriptionId();
             }
-        });
+        }, new InMemoryAppEventPublisher(1000), new RegistryLinks(), InstantSource.system()));
         LinkTable links = new LinkTable();
         List<ActorRef<LinkRegistry.Command>> registries = List.of(
                 testKit.spawn(LinkRegistry.create(links), "reg-0"), testKit.spawn(LinkRegistry.create(links), "reg-1"));
@@ -81,7 +84,7 @@ class DeviceGatewayTest {
                 Duration.ofSeconds(30), Duration.ofSeconds(2), 32 * 1024, 64 * 1024, 2, 2, Duration.ofSeconds(1));
         AppDirectory apps = sid -> CompletableFuture.completedFuture(sid.equals(APP));
         gateway = DeviceGateway.bind(settings, FLEET_SECRET, apps, ClusterSharding.get(testKit.system()),
-                Duration.ofSeconds(10), links, registries);
+                Duration.ofSeconds(10), links, registries, InstantSource.system());
     }
 
     @AfterAll
