@@ -1,13 +1,6 @@
 package io.wakeline.broker.device;
 
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.ActorSystem;
-import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.sharding.typed.ShardingEnvelope;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand;
-import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -44,8 +37,8 @@ import java.util.Set;
  * One device, as a sharded event-sourced entity: its apps' push channels and Web Push subscriptions and its Windows
  * policy state (lock screen, control-channel slots, power, app lifecycle, sandbox budgets) and guaranteed control
  * messages, persisted; its link and pushes, in memory. This class is the entity's protocol: the commands, answers,
- * events and state, and how to start it. {@link DeviceEntityBehavior} is the shell that applies the rule objects'
- * decisions (docs/architecture.md).
+ * events and state. {@code device.shell.DeviceEntityShell} starts it and is its behaviour: the shell that applies the
+ * rule objects' decisions (docs/architecture.md).
  *
  * <p>Class names and fields here are wire forms: commands and answers cross nodes (gateways on any node, the entity
  * on one), events and the state are in the journal. Renaming one breaks rolling upgrades and old journals; the
@@ -55,24 +48,6 @@ public final class DeviceEntity {
     public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Device");
 
     private DeviceEntity() {
-    }
-
-    /** Starts sharding of device entities on this node (a proxy only on a node without the entity role). */
-    public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, DeviceEntitySettings settings,
-                                                          DeviceServices services) {
-        Entity<Command, ShardingEnvelope<Command>> entity = Entity.of(ENTITY_KEY,
-                ctx -> create(ctx.getEntityId(), ctx.getShard(), settings, services));
-        if (!settings.entityRole().isEmpty()) {
-            entity = entity.withRole(settings.entityRole());
-        }
-        return ClusterSharding.get(system).init(entity);
-    }
-
-    /** The entity of {@code deviceId}; {@code shard} is told when it may passivate. */
-    public static Behavior<Command> create(String deviceId, ActorRef<ShardCommand> shard, DeviceEntitySettings settings,
-                                           DeviceServices services) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-                new DeviceEntityBehavior(deviceId, context, timers, shard, settings, services)));
     }
 
     public sealed interface Command extends CborSerializable {
@@ -188,7 +163,7 @@ public final class DeviceEntity {
     public record ControlSendReply(ControlSendResult result, String messageId, long seq, int backlog)
             implements CborSerializable {
 
-        static ControlSendReply of(ControlOutbox.Enqueue decision) {
+        public static ControlSendReply of(ControlOutbox.Enqueue decision) {
             if (decision instanceof ControlOutbox.Enqueue.Accepted accepted) {
                 return new ControlSendReply(ControlSendResult.ACCEPTED, accepted.event().messageId(), accepted.event().seq(), 0);
             }
@@ -273,7 +248,7 @@ public final class DeviceEntity {
     public record BackgroundTaskAnswer(String appId, TaskVerdict verdict, long refillAtMillis, String reason)
             implements CborSerializable {
 
-        static BackgroundTaskAnswer of(String appId, WakeDecision decision) {
+        public static BackgroundTaskAnswer of(String appId, WakeDecision decision) {
             if (decision instanceof WakeDecision.Defer defer) {
                 return new BackgroundTaskAnswer(appId, TaskVerdict.DEFERRED, 0, defer.reason().name());
             }
@@ -366,8 +341,11 @@ public final class DeviceEntity {
                              DevicePolicyState policy) implements CborSerializable {
     }
 
-    /** The entity's own messages (timers, callbacks), declared beside the shell code that sends them; never cross nodes. */
-    non-sealed interface Internal extends Command {
+    /**
+     * The entity's own messages (its timers, its callbacks), declared beside the shell code that sends them to itself;
+     * never sent by anything else, never across nodes.
+     */
+    public non-sealed interface Internal extends Command {
     }
 
     // ---- events -----------------------------------------------------------------------------------------------
@@ -424,7 +402,7 @@ public final class DeviceEntity {
     }
 
     /** The journal event for the control changes of one write. */
-    static Event controlWrite(List<ControlEvent> changes) {
+    public static Event controlWrite(List<ControlEvent> changes) {
         return changes.size() == 1 ? new ControlChanged(changes.get(0)) : new ControlChangedAll(changes);
     }
 

@@ -10,9 +10,9 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import com.typesafe.config.Config;
 import io.wakeline.broker.app.AppDirectory;
 import io.wakeline.broker.app.events.AppEventPublisher;
-import io.wakeline.broker.device.DeviceEntity;
-import io.wakeline.broker.device.DeviceEntitySettings;
-import io.wakeline.broker.device.DeviceServices;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
+import io.wakeline.broker.device.shell.DeviceEntityShell;
+import io.wakeline.broker.device.shell.DeviceServices;
 import io.wakeline.broker.gateway.device.DeviceGateway;
 import io.wakeline.broker.gateway.device.DeviceGatewaySettings;
 import io.wakeline.broker.gateway.device.LinkRegistry;
@@ -74,7 +74,7 @@ public final class BrokerNode implements AutoCloseable {
 
         AppGatewayBinding.Prepared app = AppGatewayBinding.prepare(system, config);
         DeviceEntitySettings entitySettings = DeviceEntitySettings.fromConfig(config);
-        DeviceEntity.init(system, entitySettings,
+        DeviceEntityShell.init(system, entitySettings,
                 new DeviceServices(app.pushEndpoints(), app.appEvents(), new RegistryLinks(), clock));
 
         DeviceGatewaySettings deviceSettings = DeviceGatewaySettings.fromConfig(config);

@@ -21,6 +21,8 @@ import io.wakeline.broker.app.events.AppEventLog;
 import io.wakeline.broker.app.events.AppEventsSettings;
 import io.wakeline.broker.app.events.InMemoryAppEventPublisher;
 import io.wakeline.broker.device.control.ControlEvent;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
+import io.wakeline.broker.device.shell.DeviceEntityShell;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -96,7 +98,7 @@ class DeviceEntityControlGroupCommitTest {
     void sendsThatArriveTogetherAreJournaledInFewWritesAndEachAnsweredInOrder() {
         TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
         DeviceEntitySettings settings = DeviceEntitySettings.DEFAULTS.withSnapshotEvery(1000);
-        ActorRef<DeviceEntity.Command> entity = testKit.spawn(DeviceEntity.create("dev-gc", shard.ref(), settings,
+        ActorRef<DeviceEntity.Command> entity = testKit.spawn(DeviceEntityShell.create("dev-gc", shard.ref(), settings,
                 DeviceEntityFixture.services(ManualClock.startingNow(), new InMemoryAppEventPublisher(1000),
                         (link, message) -> { })));
         TestProbe<DeviceEntity.ControlSendReply> replies = testKit.createTestProbe();

@@ -22,6 +22,7 @@ import io.wakeline.broker.device.policy.LockScreenConsent;
 import io.wakeline.broker.device.policy.ManifestBackgroundTask;
 import io.wakeline.broker.device.policy.PowerState;
 import io.wakeline.broker.device.policy.TriggerKind;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

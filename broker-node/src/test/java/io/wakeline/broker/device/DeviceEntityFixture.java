@@ -24,6 +24,9 @@ import io.wakeline.broker.device.link.DeviceLinks;
 import io.wakeline.broker.device.link.LinkAddress;
 import io.wakeline.broker.device.link.LinkMessage;
 import io.wakeline.broker.device.policy.DeviceCapabilities;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
+import io.wakeline.broker.device.shell.DeviceEntityShell;
+import io.wakeline.broker.device.shell.DeviceServices;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +69,7 @@ final class DeviceEntityFixture {
         this.testKit = testKit;
         this.shard = testKit.createTestProbe();
         this.entity = EventSourcedBehaviorTestKit.create(testKit.system(),
-                DeviceEntity.create(deviceId, shard.ref(), settings, services(clock, appEvents, this::receive)));
+                DeviceEntityShell.create(deviceId, shard.ref(), settings, services(clock, appEvents, this::receive)));
         entity.clear();
     }
 

@@ -11,6 +11,7 @@ import io.wakeline.broker.device.policy.ControlChannelTriggerResourceType;
 import io.wakeline.broker.device.policy.DeviceCapabilities;
 import io.wakeline.broker.device.policy.LockScreenConsent;
 import io.wakeline.broker.device.policy.ManifestBackgroundTask;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;

@@ -25,6 +25,7 @@ import io.wakeline.broker.device.policy.PowerState;
 import io.wakeline.broker.device.policy.SandboxBudgetSettings;
 import io.wakeline.broker.device.policy.SystemTriggerType;
 import io.wakeline.broker.device.policy.TriggerKind;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;

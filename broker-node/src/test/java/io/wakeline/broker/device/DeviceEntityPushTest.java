@@ -15,6 +15,7 @@ import io.wakeline.broker.device.policy.PowerState;
 import io.wakeline.broker.device.push.OfflineCachePolicy;
 import io.wakeline.broker.device.push.PushDeliverySettings;
 import io.wakeline.broker.device.push.TileQueue;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -70,7 +71,7 @@ class DeviceEntityPushTest {
             PushOutcome outcome = deliver(wns(channel, type, "<" + type.name() + "/>", type.defaultCachePolicy(), Push.NEVER));
             assertEquals(new PushOutcome.Delivered(DeviceConnectionStatus.CONNECTED), outcome);
             LinkMessage.DeliverWns delivery = link.expect(LinkMessage.DeliverWns.class);
-            assertEquals(type, delivery.type());
+            assertEquals(type.kind(), delivery.kind());
             assertEquals("<" + type.name() + "/>", new String(delivery.payload(), StandardCharsets.UTF_8));
         }
     }

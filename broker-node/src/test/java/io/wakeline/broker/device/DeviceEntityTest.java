@@ -11,8 +11,10 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import io.wakeline.broker.device.DeviceEntityFixture.Link;
 import io.wakeline.broker.device.link.DeliveryMode;
 import io.wakeline.broker.device.link.LinkMessage;
+import io.wakeline.broker.device.link.NotificationKind;
 import io.wakeline.broker.device.policy.AppExecutionState;
 import io.wakeline.broker.device.policy.DeviceCapabilities;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -111,7 +113,7 @@ class DeviceEntityTest {
         DeviceEntityFixture.Sent sent = link.next();
         assertEquals(7, sent.linkId());
         LinkMessage.DeliverWns delivery = assertInstanceOf(LinkMessage.DeliverWns.class, sent.message());
-        assertEquals(WnsType.RAW, delivery.type());
+        assertEquals(NotificationKind.Raw, delivery.kind());
         assertEquals("hello", new String(delivery.payload(), StandardCharsets.UTF_8));
         assertEquals(DeliveryMode.ForegroundEvent, delivery.mode());
     }

@@ -18,6 +18,7 @@ import io.wakeline.broker.app.events.AppEventPublisher;
 import io.wakeline.broker.app.events.InMemoryAppEventPublisher;
 import io.wakeline.broker.device.control.ControlChannelSettings;
 import io.wakeline.broker.device.control.MessageFate;
+import io.wakeline.broker.device.link.LinkAddress;
 import io.wakeline.broker.device.policy.AppExecutionState;
 import io.wakeline.broker.device.policy.ControlChannelTriggerResetReason;
 import io.wakeline.broker.device.policy.ControlChannelTriggerResourceType;
@@ -30,7 +31,9 @@ import io.wakeline.broker.device.policy.PowerState;
 import io.wakeline.broker.device.policy.SandboxBudgetSettings;
 import io.wakeline.broker.device.policy.TriggerKind;
 import io.wakeline.broker.device.push.PushDeliverySettings;
-import io.wakeline.broker.device.link.LinkAddress;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
+import io.wakeline.broker.device.shell.DeviceEntityShell;
+import io.wakeline.broker.device.shell.DeviceServices;
 import io.wakeline.broker.gateway.device.LinkRegistry;
 import io.wakeline.broker.gateway.device.RegistryLinks;
 import java.nio.charset.StandardCharsets;
@@ -129,7 +132,7 @@ class JournalFixtureWriter {
                     Duration.ofDays(30), Duration.ofSeconds(5), "", SandboxBudgetSettings.WINDOWS_8_DEFAULTS,
                     PushDeliverySettings.DEFAULTS, control);
             TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
-            this.entity = kit.spawn(DeviceEntity.create(deviceId, shard.ref(), settings,
+            this.entity = kit.spawn(DeviceEntityShell.create(deviceId, shard.ref(), settings,
                     new DeviceServices(RecoveredDevices.ENDPOINTS, log, new RegistryLinks(), InstantSource.system())));
             this.link = kit.createTestProbe();
         }

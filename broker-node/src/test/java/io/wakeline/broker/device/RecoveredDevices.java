@@ -17,6 +17,9 @@ import io.wakeline.broker.channel.WebPushSubscriptionToken;
 import io.wakeline.broker.device.control.ControlChannelSettings;
 import io.wakeline.broker.device.policy.SandboxBudgetSettings;
 import io.wakeline.broker.device.push.PushDeliverySettings;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
+import io.wakeline.broker.device.shell.DeviceEntityShell;
+import io.wakeline.broker.device.shell.DeviceServices;
 import io.wakeline.broker.gateway.device.RegistryLinks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -91,7 +94,7 @@ final class RecoveredDevices {
     static ObjectNode observe(ActorTestKit testKit, JsonNode scenario, JsonNode receiptsPerDevice, long nowMillis)
             throws Exception {
         UnconfirmedLog log = new UnconfirmedLog();
-        ActorRef<ShardingEnvelope<DeviceEntity.Command>> region = DeviceEntity.init(testKit.system(), SETTINGS,
+        ActorRef<ShardingEnvelope<DeviceEntity.Command>> region = DeviceEntityShell.init(testKit.system(), SETTINGS,
                 new DeviceServices(ENDPOINTS, log, new RegistryLinks(), InstantSource.system()));
         ShardedDeviceDirectory directory = new ShardedDeviceDirectory(testKit.system(), Duration.ofSeconds(20));
         ClusterSharding sharding = ClusterSharding.get(testKit.system());

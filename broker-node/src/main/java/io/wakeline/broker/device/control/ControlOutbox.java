@@ -2,11 +2,11 @@ package io.wakeline.broker.device.control;
 
 import io.wakeline.broker.CborSerializable;
 import io.wakeline.broker.app.events.AppEvent;
+import io.wakeline.broker.device.control.ControlEvent.ChannelClosed;
+import io.wakeline.broker.device.control.ControlEvent.ChannelReopened;
 import io.wakeline.broker.device.control.ControlEvent.MessageEnqueued;
 import io.wakeline.broker.device.control.ControlEvent.MessagesAcked;
 import io.wakeline.broker.device.control.ControlEvent.MessagesExpired;
-import io.wakeline.broker.device.control.ControlEvent.ChannelClosed;
-import io.wakeline.broker.device.control.ControlEvent.ChannelReopened;
 import io.wakeline.broker.device.control.ControlEvent.ReceiptsPublished;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.wakeline.broker.device.link;
 
-import io.wakeline.broker.device.WnsType;
 import io.wakeline.broker.device.policy.DeviceNotification;
 
 /**
@@ -10,8 +9,8 @@ import io.wakeline.broker.device.policy.DeviceNotification;
 public sealed interface LinkMessage {
 
     /** A WNS notification for an app; {@code mode} says how it reaches the app (decided by the Windows rules for raw). */
-    record DeliverWns(String appId, String channelId, WnsType type, byte[] payload, String messageId, long sentAtMillis,
-                      DeliveryMode mode) implements LinkMessage {
+    record DeliverWns(String appId, String channelId, NotificationKind kind, byte[] payload, String messageId,
+                      long sentAtMillis, DeliveryMode mode) implements LinkMessage {
     }
 
     /** A guaranteed message on a control channel; the device acks it cumulatively by {@code sequence}. */

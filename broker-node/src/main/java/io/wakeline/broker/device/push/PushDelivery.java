@@ -235,8 +235,8 @@ public final class PushDelivery {
 
     private LinkMessage message(Queued queued, long nowMillis) {
         if (queued.push() instanceof WnsPush wns) {
-            return new LinkMessage.DeliverWns(wns.appId(), wns.channelId(), wns.type(), wns.payload(), wns.messageId(),
-                    wns.acceptedAtMillis(), queued.mode());
+            return new LinkMessage.DeliverWns(wns.appId(), wns.channelId(), wns.type().kind(), wns.payload(),
+                    wns.messageId(), wns.acceptedAtMillis(), queued.mode());
         }
         return webPush((WebPushMessage) queued.push(), nowMillis);
     }

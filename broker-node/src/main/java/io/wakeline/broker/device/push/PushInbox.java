@@ -2,8 +2,8 @@ package io.wakeline.broker.device.push;
 
 import io.wakeline.broker.device.DeviceConnectionStatus;
 import io.wakeline.broker.device.Push;
-import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.device.PushOutcome.DropReason;
+import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.device.WebPushMessage;
 import io.wakeline.broker.device.WnsPush;
 import java.util.ArrayList;

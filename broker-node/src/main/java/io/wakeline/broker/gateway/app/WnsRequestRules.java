@@ -2,8 +2,8 @@ package io.wakeline.broker.gateway.app;
 
 import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.channel.ChannelTokenSealer;
-import io.wakeline.broker.device.PushPriority;
 import io.wakeline.broker.device.CachePolicy;
+import io.wakeline.broker.device.PushPriority;
 import io.wakeline.broker.device.WnsType;
 import java.util.List;
 import java.util.Locale;

@@ -1,10 +1,10 @@
 package io.wakeline.broker.gateway.device;
 
-import io.wakeline.broker.device.WnsType;
 import io.wakeline.broker.device.link.DeliveryMode;
 import io.wakeline.broker.device.link.DeviceLinks;
 import io.wakeline.broker.device.link.LinkAddress;
 import io.wakeline.broker.device.link.LinkMessage;
+import io.wakeline.broker.device.link.NotificationKind;
 import io.wakeline.protocol.v1.NotificationType;
 import io.wakeline.protocol.v1.RawDelivery;
 
@@ -23,7 +23,7 @@ public final class RegistryLinks implements DeviceLinks {
 
     static LinkRegistry.Command command(long linkId, LinkMessage message) {
         if (message instanceof LinkMessage.DeliverWns wns) {
-            return new LinkRegistry.Deliver(linkId, wns.appId(), wns.channelId(), type(wns.type()), wns.payload(),
+            return new LinkRegistry.Deliver(linkId, wns.appId(), wns.channelId(), type(wns.kind()), wns.payload(),
                     wns.messageId(), wns.sentAtMillis(), rawDelivery(wns.mode()));
         }
         if (message instanceof LinkMessage.DeliverControl control) {
@@ -41,12 +41,12 @@ public final class RegistryLinks implements DeviceLinks {
         return new LinkRegistry.Replaced(linkId);
     }
 
-    static NotificationType type(WnsType type) {
-        return switch (type) {
-            case TOAST -> NotificationType.TOAST;
-            case TILE -> NotificationType.TILE;
-            case BADGE -> NotificationType.BADGE;
-            case RAW -> NotificationType.RAW;
+    static NotificationType type(NotificationKind kind) {
+        return switch (kind) {
+            case Toast -> NotificationType.TOAST;
+            case Tile -> NotificationType.TILE;
+            case Badge -> NotificationType.BADGE;
+            case Raw -> NotificationType.RAW;
         };
     }
 

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wakeline.broker.device.CachePolicy;
 import io.wakeline.broker.device.DeviceConnectionStatus;
 import io.wakeline.broker.device.Push;
 import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.device.PushPriority;
-import io.wakeline.broker.device.CachePolicy;
 import io.wakeline.broker.device.WebPushUrgency;
 import io.wakeline.broker.device.WnsPush;
 import io.wakeline.broker.device.WnsType;

@@ -8,6 +8,7 @@ import io.wakeline.broker.device.WnsType;
 import io.wakeline.broker.device.link.DeliveryMode;
 import io.wakeline.broker.device.link.LinkAddress;
 import io.wakeline.broker.device.link.LinkMessage;
+import io.wakeline.broker.device.link.NotificationKind;
 import io.wakeline.broker.device.policy.DeviceNotification;
 import io.wakeline.broker.device.policy.SystemTriggerType;
 import io.wakeline.protocol.v1.NotificationType;
@@ -32,7 +33,7 @@ class RegistryLinksTest {
         TestProbe<LinkRegistry.Command> registry = testKit.createTestProbe();
         RegistryLinks links = new RegistryLinks();
         LinkAddress link = new LinkAddress(registry.ref(), 7);
-        links.tell(link, new LinkMessage.DeliverWns(APP, "ch-1", WnsType.RAW, PAYLOAD, "m1", 5, DeliveryMode.BackgroundTask));
+        links.tell(link, new LinkMessage.DeliverWns(APP, "ch-1", NotificationKind.Raw, PAYLOAD, "m1", 5, DeliveryMode.BackgroundTask));
         links.tell(link, new LinkMessage.Replaced());
         LinkRegistry.Deliver delivery = registry.expectMessageClass(LinkRegistry.Deliver.class);
         assertEquals(new LinkRegistry.Deliver(7, APP, "ch-1", NotificationType.RAW, PAYLOAD, "m1", 5,
@@ -48,7 +49,7 @@ class RegistryLinksTest {
         Map<WnsType, NotificationType> types = Map.of(WnsType.TOAST, NotificationType.TOAST, WnsType.TILE,
                 NotificationType.TILE, WnsType.BADGE, NotificationType.BADGE, WnsType.RAW, NotificationType.RAW);
         for (WnsType type : WnsType.values()) {
-            assertEquals(types.get(type), RegistryLinks.type(type), type.name());
+            assertEquals(types.get(type), RegistryLinks.type(type.kind()), type.name());
         }
         assertEquals(RawDelivery.RAW_DELIVERY_UNSPECIFIED, RegistryLinks.rawDelivery(DeliveryMode.Display));
         assertEquals(RawDelivery.FOREGROUND_EVENT, RegistryLinks.rawDelivery(DeliveryMode.ForegroundEvent));

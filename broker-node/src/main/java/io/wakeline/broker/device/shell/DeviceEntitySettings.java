@@ -1,4 +1,4 @@
-package io.wakeline.broker.device;
+package io.wakeline.broker.device.shell;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;

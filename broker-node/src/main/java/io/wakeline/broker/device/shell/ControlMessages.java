@@ -1,4 +1,4 @@
-package io.wakeline.broker.device;
+package io.wakeline.broker.device.shell;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.ActorContext;
@@ -16,6 +16,7 @@ import io.wakeline.broker.device.DeviceEntity.EnqueueControlMessage;
 import io.wakeline.broker.device.DeviceEntity.Event;
 import io.wakeline.broker.device.DeviceEntity.GetControlMessage;
 import io.wakeline.broker.device.DeviceEntity.State;
+import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.broker.device.control.AckBatch;
 import io.wakeline.broker.device.control.ChannelLiveness;
 import io.wakeline.broker.device.control.ControlChannelSettings;
@@ -73,7 +74,7 @@ final class ControlMessages {
     record ReceiptsNotRecorded(String failure) implements DeviceEntity.Internal {
     }
 
-    private final DeviceEntityBehavior entity;
+    private final DeviceEntityShell entity;
     private final String deviceId;
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
@@ -87,7 +88,7 @@ final class ControlMessages {
     private final EarliestDeadline timer = new EarliestDeadline();
     private boolean deliveryScheduled;
 
-    ControlMessages(DeviceEntityBehavior entity, String deviceId, ActorContext<Command> context,
+    ControlMessages(DeviceEntityShell entity, String deviceId, ActorContext<Command> context,
                     TimerScheduler<Command> timers, DevicePolicy rules, ControlChannelSettings settings) {
         this.entity = entity;
         this.deviceId = deviceId;

@@ -1,12 +1,17 @@
-package io.wakeline.broker.device;
+package io.wakeline.broker.device.shell;
 
 import akka.Done;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.ShardingEnvelope;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -18,7 +23,11 @@ import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import io.wakeline.broker.app.events.AppEvent;
 import io.wakeline.broker.channel.ControlChannelToken;
+import io.wakeline.broker.device.ControlChannelRejection;
 import io.wakeline.broker.device.DeviceEntity.*;
+import io.wakeline.broker.device.DeviceEntity;
+import io.wakeline.broker.device.LockScreenRejection;
+import io.wakeline.broker.device.TriggerRejection;
 import io.wakeline.broker.device.channels.PushChannels;
 import io.wakeline.broker.device.control.ControlEvent;
 import io.wakeline.broker.device.control.ControlOutbox;
@@ -60,7 +69,7 @@ import java.util.function.Function;
  * with a link attached stays in memory; one without passivates after {@code passivate-after-idle} once nothing it
  * holds in memory could still be delivered or published.
  */
-final class DeviceEntityBehavior extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, State> {
+public final class DeviceEntityShell extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, State> {
     /** Recovered with the device marked connected but no link attached (the node holding it died). */
     enum LinkLostWhileDown implements DeviceEntity.Internal {
         INSTANCE
@@ -86,8 +95,26 @@ final class DeviceEntityBehavior extends EventSourcedBehaviorWithEnforcedReplies
     private final PushMessages pushes;
     private final ControlMessages control;
 
-    DeviceEntityBehavior(String deviceId, ActorContext<Command> context, TimerScheduler<Command> timers,
-                         ActorRef<ShardCommand> shard, DeviceEntitySettings settings, DeviceServices services) {
+    /** Starts sharding of device entities on this node (a proxy only on a node without the entity role). */
+    public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, DeviceEntitySettings settings,
+                                                          DeviceServices services) {
+        Entity<Command, ShardingEnvelope<Command>> entity = Entity.of(DeviceEntity.ENTITY_KEY,
+                ctx -> create(ctx.getEntityId(), ctx.getShard(), settings, services));
+        if (!settings.entityRole().isEmpty()) {
+            entity = entity.withRole(settings.entityRole());
+        }
+        return ClusterSharding.get(system).init(entity);
+    }
+
+    /** The entity of {@code deviceId}; {@code shard} is told when it may passivate. */
+    public static Behavior<Command> create(String deviceId, ActorRef<ShardCommand> shard, DeviceEntitySettings settings,
+                                           DeviceServices services) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+                new DeviceEntityShell(deviceId, context, timers, shard, settings, services)));
+    }
+
+    private DeviceEntityShell(String deviceId, ActorContext<Command> context, TimerScheduler<Command> timers,
+                              ActorRef<ShardCommand> shard, DeviceEntitySettings settings, DeviceServices services) {
         super(PersistenceId.of(DeviceEntity.ENTITY_KEY.name(), deviceId),
                 SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
         this.deviceId = deviceId;

@@ -1,4 +1,4 @@
-package io.wakeline.broker.device;
+package io.wakeline.broker.device.shell;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.ActorContext;
@@ -25,6 +25,12 @@ import io.wakeline.broker.device.DeviceEntity.WebPushAcked;
 import io.wakeline.broker.device.DeviceEntity.WebPushSubscribed;
 import io.wakeline.broker.device.DeviceEntity.WebPushSubscriptionIssued;
 import io.wakeline.broker.device.DeviceEntity.WebPushSubscriptionRemoved;
+import io.wakeline.broker.device.DeviceEntity;
+import io.wakeline.broker.device.Push;
+import io.wakeline.broker.device.PushEndpoints;
+import io.wakeline.broker.device.PushOutcome;
+import io.wakeline.broker.device.WebPushMessage;
+import io.wakeline.broker.device.WnsPush;
 import io.wakeline.broker.device.channels.PushChannels;
 import io.wakeline.broker.device.policy.DevicePolicy;
 import io.wakeline.broker.device.policy.DevicePolicyState;
@@ -60,7 +66,7 @@ final class PushMessages {
     record RetryReceipts(WebPushReceiptLogs.Batch batch) implements DeviceEntity.Internal {
     }
 
-    private final DeviceEntityBehavior entity;
+    private final DeviceEntityShell entity;
     private final String deviceId;
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
@@ -70,7 +76,7 @@ final class PushMessages {
     private final WebPushReceiptLogs receiptLogs = new WebPushReceiptLogs();
     private final EarliestDeadline receiptTimer = new EarliestDeadline();
 
-    PushMessages(DeviceEntityBehavior entity, String deviceId, ActorContext<Command> context,
+    PushMessages(DeviceEntityShell entity, String deviceId, ActorContext<Command> context,
                  TimerScheduler<Command> timers, DeviceEntitySettings settings, PushEndpoints endpoints, DevicePolicy rules) {
         this.entity = entity;
         this.deviceId = deviceId;

@@ -1,6 +1,7 @@
-package io.wakeline.broker.device;
+package io.wakeline.broker.device.shell;
 
 import io.wakeline.broker.app.events.AppEventPublisher;
+import io.wakeline.broker.device.PushEndpoints;
 import io.wakeline.broker.device.link.DeviceLinks;
 import java.time.InstantSource;
 

@@ -1,4 +1,4 @@
-package io.wakeline.broker.device;
+package io.wakeline.broker.device.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
