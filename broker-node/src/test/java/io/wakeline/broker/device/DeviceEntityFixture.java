@@ -77,25 +77,27 @@ final class DeviceEntityFixture {
         linkTraffic.computeIfAbsent(address.linkId(), id -> new LinkedBlockingQueue<>()).add(new Sent(address.linkId(), message));
     }
 
-    /** The entity's services: URIs under https://broker.test, {@code links}, {@code clock}. */
+    /** URIs under https://broker.test; a Web Push endpoint ends with its key's length. */
+    static final PushEndpoints ENDPOINTS = new PushEndpoints() {
+        @Override
+        public String channelUri(ChannelToken token) {
+            return "https://broker.test/w/" + token.channelId();
+        }
+
+        @Override
+        public String webPushEndpoint(WebPushSubscriptionToken token) {
+            return "https://broker.test/wp/" + token.subscriptionId() + "/" + token.applicationServerKey().length;
+        }
+
+        @Override
+        public String controlChannelUri(ControlChannelToken token) {
+            return "https://broker.test/cc/" + token.controlChannelId();
+        }
+    };
+
+    /** The entity's services: {@link #ENDPOINTS}, {@code links}, {@code clock}. */
     static DeviceServices services(ManualClock clock, AppEventPublisher appEvents, DeviceLinks links) {
-        PushEndpoints endpoints = new PushEndpoints() {
-            @Override
-            public String channelUri(ChannelToken token) {
-                return "https://broker.test/w/" + token.channelId();
-            }
-
-            @Override
-            public String webPushEndpoint(WebPushSubscriptionToken token) {
-                return "https://broker.test/wp/" + token.subscriptionId() + "/" + token.applicationServerKey().length;
-            }
-
-            @Override
-            public String controlChannelUri(ControlChannelToken token) {
-                return "https://broker.test/cc/" + token.controlChannelId();
-            }
-        };
-        return new DeviceServices(endpoints, appEvents, links, clock);
+        return new DeviceServices(ENDPOINTS, appEvents, links, clock);
     }
 
     long now() {

@@ -11,9 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wakeline.broker.app.events.AppEvent;
 import io.wakeline.broker.app.events.AppEventPublisher;
-import io.wakeline.broker.channel.ChannelToken;
-import io.wakeline.broker.channel.ControlChannelToken;
-import io.wakeline.broker.channel.WebPushSubscriptionToken;
 import io.wakeline.broker.device.control.ControlChannelSettings;
 import io.wakeline.broker.device.policy.SandboxBudgetSettings;
 import io.wakeline.broker.device.push.PushDeliverySettings;
@@ -43,22 +40,7 @@ import java.util.concurrent.TimeUnit;
  * while it is being looked at.
  */
 final class RecoveredDevices {
-    static final PushEndpoints ENDPOINTS = new PushEndpoints() {
-        @Override
-        public String channelUri(ChannelToken token) {
-            return "https://broker.test/w/" + token.channelId();
-        }
-
-        @Override
-        public String webPushEndpoint(WebPushSubscriptionToken token) {
-            return "https://broker.test/wp/" + token.subscriptionId();
-        }
-
-        @Override
-        public String controlChannelUri(ControlChannelToken token) {
-            return "https://broker.test/cc/" + token.controlChannelId();
-        }
-    };
+    static final PushEndpoints ENDPOINTS = DeviceEntityFixture.ENDPOINTS;
 
     /** Production defaults where they decide how events apply (fate retention, receipts kept). */
     static final DeviceEntitySettings SETTINGS = new DeviceEntitySettings(Duration.ofMinutes(2), 500, Duration.ofDays(30),

@@ -15,7 +15,6 @@ import io.wakeline.broker.app.AppDirectory;
 import io.wakeline.broker.app.events.InMemoryAppEventPublisher;
 import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.channel.WebPushSubscriptionToken;
-import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.broker.device.PushEndpoints;
 import io.wakeline.broker.device.shell.DeviceEntitySettings;
 import io.wakeline.broker.device.shell.DeviceEntityShell;
