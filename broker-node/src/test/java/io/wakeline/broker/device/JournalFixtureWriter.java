@@ -62,7 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
  *     -Dwakeline.write-fixtures=true
  * </pre>
  * The checked-in fixture was written by main at 56eff2d (the build before the device entity was split into rule
- * objects); check that commit out to write it again.
+ * objects): check out commit 1d72284 (this writer on top of 56eff2d) to write it again from that build. The writer
+ * is kept compiling against the current build so a later format change can get its own fixture the same way.
  */
 @EnabledIfSystemProperty(named = "wakeline.write-fixtures", matches = "true")
 class JournalFixtureWriter {

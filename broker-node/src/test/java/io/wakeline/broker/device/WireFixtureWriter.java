@@ -39,7 +39,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Writes {@value #FIXTURE}: one serialized sample of every message that crosses nodes between a device entity, the
  * gateways that ask it and the link registries it sends to, as a build sends it. {@code CrossNodeWireTest} checks that
  * the current build reads each one and writes it back in the same form, so nodes of both builds understand each other
- * during a rolling upgrade. Runs only when asked, like {@link JournalFixtureWriter}; written by main at 56eff2d.
+ * during a rolling upgrade. Runs only when asked, like {@link JournalFixtureWriter}; written by main at 56eff2d
+ * (commit 1d72284 has this writer on top of it).
  */
 @EnabledIfSystemProperty(named = "wakeline.write-fixtures", matches = "true")
 class WireFixtureWriter {

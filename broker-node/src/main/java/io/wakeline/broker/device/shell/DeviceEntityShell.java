@@ -82,7 +82,6 @@ public final class DeviceEntityShell extends EventSourcedBehaviorWithEnforcedRep
 
     private final String deviceId;
     private final ActorContext<Command> context;
-    private final TimerScheduler<Command> timers;
     private final ActorRef<ShardCommand> shard;
     private final DeviceEntitySettings settings;
     private final DeviceServices services;
@@ -119,7 +118,6 @@ public final class DeviceEntityShell extends EventSourcedBehaviorWithEnforcedRep
                 SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
         this.deviceId = deviceId;
         this.context = context;
-        this.timers = timers;
         this.shard = shard;
         this.settings = settings;
         this.services = services;
