@@ -75,7 +75,7 @@ cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/p
 pg_cpu() { local t=0 p; for p in $(pgrep -u postgres 2>/dev/null || true); do t=$(awk -v t="$t" -v p="$(cpu "$p" 2>/dev/null || echo 0)" 'BEGIN { print t + p }'); done; echo "$t"; }
 BROKER_CPU0=$(cpu $BROKER); SIM_CPU0=$(cpu $SIM); PG_CPU0=$(pg_cpu)
 /usr/bin/time -f "%U %S" -o "$WORK/load-test.time" \
-java -Xmx1g ${LOAD_TEST_JAVA_OPTS:-} -cp "$LT_CP" io.wakeline.loadtest.LoadTestMain --scenario control --channels "$WORK/channels.jsonl" \
+java -Xmx1g ${LOAD_TEST_JAVA_OPTS:-} -cp "$LT_CP" io.wakeline.loadtest.LoadTestMain control --channels "$WORK/channels.jsonl" \
   --app-id $APP --client-secret $SECRET --trust-pem "$WORK/data/tls/broker-cert.pem" --rate "$RATE" \
   --duration-seconds "$SECONDS_RUN" --warmup-seconds 5 --payload-bytes 100 --max-in-flight 2048 --connections 4 \
   --drain-seconds 30 --report-json "$WORK/control-report.json" ${LOAD_TEST_FLAGS:-}

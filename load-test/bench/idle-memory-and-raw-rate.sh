@@ -66,7 +66,7 @@ printf "0 %.1f %.1f - -\n" "$(echo "$H0/1048576" | bc -l)" "$(echo "$R0/1048576"
 printf "1000 %.1f %.1f %.0f %.0f\n" "$(echo "$H1/1048576" | bc -l)" "$(echo "$R1/1048576" | bc -l)" "$(echo "($H1-$H0)/1000" | bc -l)" "$(echo "($R1-$R0)/1000" | bc -l)"
 printf "10000 %.1f %.1f %.0f %.0f\n" "$(echo "$H10/1048576" | bc -l)" "$(echo "$R10/1048576" | bc -l)" "$(echo "($H10-$H0)/10000" | bc -l)" "$(echo "($R10-$R0)/10000" | bc -l)"
 
-java -Xmx1g -cp "$LT_CP" io.wakeline.loadtest.LoadTestMain --channels "$WORK/channels.jsonl" --app-id $APP \
+java -Xmx1g -cp "$LT_CP" io.wakeline.loadtest.LoadTestMain raw --channels "$WORK/channels.jsonl" --app-id $APP \
   --client-secret $SECRET --trust-pem "$WORK/data/tls/broker-cert.pem" --rate "$RATE" \
   --duration-seconds "$SECONDS_RUN" --warmup-seconds 5 --payload-bytes 100 --max-in-flight 512 --connections 4 \
   --report-json "$WORK/raw-report.json"

@@ -13,6 +13,7 @@ import io.wakeline.broker.node.DatabaseSchema;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 
 /**
  * A one-node cluster for tests: sharding, every message serialized as in production, and either the
@@ -63,6 +64,12 @@ public final class TestClusters {
         ActorTestKit testKit = ActorTestKit.create(name, config);
         joinSelf(testKit.system());
         return testKit;
+    }
+
+    /** How many members {@code system}'s node sees Up. */
+    public static long upMembers(ActorSystem<?> system) {
+        return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
+                .filter(member -> member.status() == MemberStatus.up()).count();
     }
 
     private static void joinSelf(ActorSystem<?> system) {

@@ -50,7 +50,9 @@ final class ChannelFile implements AutoCloseable {
 
     /**
      * A Web Push subscription, as its own kind of line:
-     * {@code {"kind":"web-push","deviceId":…,"appId":…,"endpoint":…,"subscriptionId":…,"expiresAtMillis":…}}.
+     * {@code {"kind":"web-push","deviceId":…,"appId":…,"endpoint":…,"subscriptionId":…,"expiresAtMillis":…}}, plus
+     * {@code "p256dh"} and {@code "auth"} (base64url, what a browser's {@code PushSubscription.toJSON()} gives an app
+     * server) when the device made the subscription with encryption keys.
      */
     void append(WebPushSubscriptionRecord subscription) {
         if (writer == null) {
@@ -63,6 +65,9 @@ final class ChannelFile implements AutoCloseable {
                 .put("endpoint", subscription.endpoint())
                 .put("subscriptionId", subscription.subscriptionId())
                 .put("expiresAtMillis", subscription.expiresAtMillis());
+        if (subscription.keys() != null) {
+            line.put("p256dh", subscription.keys().p256dh()).put("auth", subscription.keys().auth());
+        }
         write(line);
     }
 

@@ -86,8 +86,13 @@ public final class DeviceSimulator implements AutoCloseable {
      * @return whether that happened within {@code timeout}
      */
     public boolean awaitChannels(Duration timeout) {
+        return pollUntil(() -> counters.devicesWithEveryChannel() >= config.deviceCount(), timeout);
+    }
+
+    /** Checks {@code condition} every few milliseconds until it holds (true) or {@code timeout} passes (false). */
+    private boolean pollUntil(java.util.function.BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (counters.devicesWithEveryChannel() < config.deviceCount()) {
+        while (!condition.getAsBoolean()) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || !thread.isAlive()) {
                 return false;
@@ -188,8 +193,31 @@ public final class DeviceSimulator implements AutoCloseable {
      * {@code applicationServerKey} unless it is empty; the subscription is also appended to the channel file.
      */
     public WebPushSubscriptionRecord subscribeWebPush(String deviceId, String appId, byte[] applicationServerKey) {
+        return subscribeWebPush(deviceId, appId, applicationServerKey, null);
+    }
+
+    /**
+     * {@link #subscribeWebPush(String, String, byte[])} with the device's encryption keys (RFC 8291), which the
+     * record and the channel file's line carry ({@code p256dh}, {@code auth}) for the app server.
+     */
+    public WebPushSubscriptionRecord subscribeWebPush(String deviceId, String appId, byte[] applicationServerKey,
+                                                      WebPushKeys keys) {
         CompletableFuture<WebPushSubscriptionRecord> done = new CompletableFuture<>();
-        return await(new LoopCommand.SubscribeWebPush(positionOf(deviceId), appId, applicationServerKey.clone(), done), done);
+        return await(new LoopCommand.SubscribeWebPush(positionOf(deviceId), appId, applicationServerKey.clone(), keys,
+                done), done);
+    }
+
+    /**
+     * Waits until the device's handshake is done on its current link.
+     *
+     * @return whether it was linked within {@code timeout}
+     */
+    public boolean awaitLinked(String deviceId, Duration timeout) {
+        int position = positionOf(deviceId);
+        return pollUntil(() -> {
+            CompletableFuture<Boolean> done = new CompletableFuture<>();
+            return await(new LoopCommand.IsLinked(position, done), done);
+        }, timeout);
     }
 
     /** Drops a Web Push subscription (WebPushUnsubscribe); returns once the frame is queued. */

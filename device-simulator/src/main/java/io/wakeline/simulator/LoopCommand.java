@@ -40,9 +40,16 @@ sealed interface LoopCommand {
             implements LoopCommand {
     }
 
-    /** Create a Web Push subscription (WebPushSubscribe); done with what the broker issued. */
-    record SubscribeWebPush(int position, String appId, byte[] applicationServerKey,
+    /**
+     * Create a Web Push subscription (WebPushSubscribe); done with what the broker issued. {@code keys} (nullable)
+     * are the device's encryption keys, kept with the subscription and written to the channel file.
+     */
+    record SubscribeWebPush(int position, String appId, byte[] applicationServerKey, WebPushKeys keys,
                             CompletableFuture<WebPushSubscriptionRecord> done) implements LoopCommand {
+    }
+
+    /** Whether the device's handshake is done on its current link. */
+    record IsLinked(int position, CompletableFuture<Boolean> done) implements LoopCommand {
     }
 
     /** Drop a Web Push subscription (WebPushUnsubscribe); done once the frame is queued. */

@@ -82,6 +82,7 @@ final class SimulationLoop implements Runnable {
     private static final int DEFAULT_HEARTBEAT_SECONDS = 30;
     private static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 90;
     private static final long MAX_TIMER_SECONDS = TimeUnit.DAYS.toSeconds(1);
+    private static final int MAX_PENDING_SUBSCRIPTION_KEYS = 10_000;
 
     private final SimulatorConfig config;
     private final SimulatedDevice[] devices;
@@ -119,6 +120,13 @@ final class SimulationLoop implements Runnable {
     private boolean running = true;
     private final List<LoopCommand.Stop> stopRequests = new ArrayList<>();
     private final DeviceRequests requests = new DeviceRequests();
+    /** Encryption keys of subscribe requests awaiting their WebPushSubscription, by device and request id. */
+    private final Map<String, WebPushKeys> subscriptionKeys = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, WebPushKeys> eldest) {
+            return size() > MAX_PENDING_SUBSCRIPTION_KEYS; // requests whose answer never came
+        }
+    };
 
     SimulationLoop(SimulatorConfig config, SimulatorCounters counters) throws IOException {
         this.config = config;
@@ -261,9 +269,16 @@ final class SimulationLoop implements Runnable {
                         .setRequestId(requestId).setAppId(close.appId()).setChannelId(close.channelId())).build());
             } else if (command instanceof LoopCommand.SubscribeWebPush subscribe) {
                 SimulatedDevice device = devices[subscribe.position()];
-                sendRequest(device, subscribe.done(), requestId -> Envelope.newBuilder().setWebPushSubscribe(
+                sendRequest(device, subscribe.done(), requestId -> {
+                    if (subscribe.keys() != null) {
+                        subscriptionKeys.put(device.id + "#" + requestId, subscribe.keys());
+                    }
+                    return Envelope.newBuilder().setWebPushSubscribe(
                         WebPushSubscribe.newBuilder().setRequestId(requestId).setAppId(subscribe.appId())
-                                .setApplicationServerKey(ByteString.copyFrom(subscribe.applicationServerKey()))).build());
+                                .setApplicationServerKey(ByteString.copyFrom(subscribe.applicationServerKey()))).build();
+                });
+            } else if (command instanceof LoopCommand.IsLinked query) {
+                query.done().complete(devices[query.position()].state == LinkState.LINKED);
             } else if (command instanceof LoopCommand.UnsubscribeWebPush unsubscribe) {
                 SimulatedDevice device = devices[unsubscribe.position()];
                 boolean sent = device.state == LinkState.LINKED && send(device, Envelope.newBuilder().setWebPushUnsubscribe(
@@ -790,7 +805,7 @@ final class SimulationLoop implements Runnable {
             counters.deviceHasEveryChannel();
         }
         model.onLinked(device, now);
-        if (device.model == null) {
+        if (device.model == null && config.reportAppsInForeground()) {
             reportAppsInForeground(device);
         }
         requestMissingChannels(device);
@@ -800,13 +815,16 @@ final class SimulationLoop implements Runnable {
     /**
      * With the device model off, a device stands for one whose apps are running in the foreground: it says
      * so after every Welcome, so the broker's Windows rules hand raw notifications to the apps as events
-     * (docs/protocol.md, "After Welcome"). Tests that script the model may report other states afterwards.
+     * (docs/protocol.md, "After Welcome"), and counts it. Tests that script the model may report other states
+     * afterwards, or switch this off ({@link SimulatorConfig#reportAppsInForeground()}).
      */
     private void reportAppsInForeground(SimulatedDevice device) {
         for (int app = 0; app < appIds.size() && device.state == LinkState.LINKED; app++) {
-            send(device, Envelope.newBuilder().setAppStateReport(AppStateReport.newBuilder()
+            if (send(device, Envelope.newBuilder().setAppStateReport(AppStateReport.newBuilder()
                     .setAppId(appIds.get(app))
-                    .setState(AppExecutionState.FOREGROUND)).build());
+                    .setState(AppExecutionState.FOREGROUND)).build())) {
+                counters.foregroundReported();
+            }
         }
     }
 
@@ -966,7 +984,8 @@ final class SimulationLoop implements Runnable {
 
     private void onWebPushSubscription(SimulatedDevice device, WebPushSubscription subscription) {
         WebPushSubscriptionRecord record = new WebPushSubscriptionRecord(device.id, subscription.getAppId(),
-                subscription.getEndpoint(), subscription.getSubscriptionId(), subscription.getExpiresAtMillis());
+                subscription.getEndpoint(), subscription.getSubscriptionId(), subscription.getExpiresAtMillis(),
+                subscriptionKeys.remove(device.id + "#" + subscription.getRequestId()));
         if (channelFile != null) {
             channelFile.append(record);
         }

@@ -1,286 +1,455 @@
 package io.wakeline.simulator;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** What {@link SimulatorMain} was asked to do, parsed from its flags and environment. */
+/**
+ * What {@link SimulatorMain} was asked to do, parsed (picocli) from its options and environment: a run, a request
+ * for help, or a problem that says what to change. Parsing never prints and never exits.
+ */
 sealed interface SimulatorCommandLine {
 
     String FLEET_SECRET_ENV = "WAKELINE_FLEET_SECRET";
 
-    String USAGE = """
-            Usage: wakeline-simulator (--port PORT | --gateways HOST:PORT,...) [options]
-
-            Simulates many Wakeline devices, each with one device link over TCP, from one selector thread.
-
-              --host HOST                      broker address (default 127.0.0.1)
-              --port PORT                      broker device-link port (required unless --gateways)
-              --gateways H:P,H:P,...           several device-link listeners (e.g. one per cluster node)
-                                               instead of --host/--port: devices are spread over them and
-                                               move to another one after a lost link or a GoAway
-              --devices N                      number of devices (default 1)
-              --prefix P                       device ids are P + index (default dev-)
-              --first-index I                  index of the first device (default 0)
-              --fleet-secret-hex HEX           fleet secret; or set WAKELINE_FLEET_SECRET (hex)
-              --apps A,B                       app ids (package SIDs) to request a channel for (default none)
-              --source-addresses IP,IP         local addresses to connect from, round-robin (default: OS choice)
-              --connect-rate N                 connection attempts per second, at most (default 1000)
-              --backoff-min-millis MS          first reconnect delay ceiling (default 1000)
-              --backoff-max-millis MS          reconnect delay cap (default 60000)
-              --channel-file PATH              append every issued channel as a JSON line (truncated at start)
-              --duration-seconds S             stop after S seconds; 0 runs until Ctrl-C (default 0)
-              --summary-interval-seconds S     print a summary line every S seconds (default 5)
-              --help                           this text
-
-            Windows device model (off unless --device-model or any flag below is given; see README):
-              --device-model[=automatic|off]   devices play the model on their own (default off)
-              --seed N                         seed of every per-device draw (default 1)
-              --time-scale X                   simulated minutes per real minute (default 1)
-              --connected-standby-share S      devices with chipset + network connected standby (default 0.3)
-              --chipset-only-share S           devices with chipset-only connected standby (default 0.1)
-              --battery-share S                devices on battery rather than mains (default 0.5)
-              --power-source-minutes M         power source drawn again every ~M min, 0 never (default 120)
-              --active-minutes M               ~M min ACTIVE before standby/sleep, 0 always active (default 30)
-              --standby-minutes M              ~M min in connected standby/sleep (default 60)
-              --foreground-share S             share of active time an app is in the foreground (default 0.1)
-              --suspended-share S              of the rest, share SUSPENDED rather than NOT_RUNNING (default 0.7)
-              --app-state-minutes M            app states drawn again every ~M min, 0 never (default 5)
-              --lock-screen-share S            apps asking for the lock screen (default 0.4)
-              --consent-probability P          user allows the lock-screen prompt (default 0.7)
-              --control-channel-share S        lock-screen apps with control channels (default 0.3)
-              --control-channels-per-app N     1..5 (default 1)
-              --hardware-slot-share S          channels asking for a hardware slot (default 0.5)
-              --keep-alive-minutes M           server keep-alive, 15..1439 (default 15)
-              --time-trigger-share S           lock-screen apps with a TimeTrigger (default 0.5)
-              --maintenance-trigger-share S    apps with a MaintenanceTrigger (default 0.2)
-              --trigger-freshness-minutes M    freshness of both triggers, >= 15 (default 15)
-              --task-cpu-millis MIN-MAX        CPU a background task reports (default 50-500)
-              --task-network-bytes MIN-MAX     network bytes it reports (default 1000-100000)
-
-            A process may hold about 19,500 sockets here: run several simulators (with --first-index and
-            --source-addresses 127.0.0.2,...) for larger fleets.
-            """;
-
-    /** Flags that shape the device-model population: giving any of them switches the model on. */
-    Set<String> POPULATION_FLAGS = Set.of("--time-scale", "--connected-standby-share", "--chipset-only-share",
+    /** Options that shape the device-model population: giving any of them switches the model on. */
+    List<String> POPULATION_OPTIONS = List.of("--time-scale", "--connected-standby-share", "--chipset-only-share",
             "--battery-share", "--power-source-minutes", "--active-minutes", "--standby-minutes", "--foreground-share",
             "--suspended-share", "--app-state-minutes", "--lock-screen-share", "--consent-probability",
             "--control-channel-share", "--control-channels-per-app", "--hardware-slot-share", "--keep-alive-minutes",
             "--time-trigger-share", "--maintenance-trigger-share", "--trigger-freshness-minutes", "--task-cpu-millis",
             "--task-network-bytes");
 
-    Set<String> FLAGS = union(Set.of("--host", "--port", "--gateways", "--devices", "--prefix", "--first-index",
-            "--fleet-secret-hex", "--apps", "--source-addresses", "--connect-rate", "--backoff-min-millis",
-            "--backoff-max-millis", "--channel-file", "--duration-seconds", "--summary-interval-seconds", "--seed",
-            "--device-model"), POPULATION_FLAGS);
-
-    /** Flags that may stand alone, without a value. */
-    Set<String> SWITCHES = Set.of("--device-model");
-
-    /** Simulate with {@code config}; stop after {@code duration} unless it is zero. */
-    record Run(SimulatorConfig config, Duration duration, Duration summaryInterval) implements SimulatorCommandLine {
+    /**
+     * Simulate with {@code config}; stop after {@code duration} unless it is zero.
+     *
+     * @param script             steps to carry out while the fleet runs (from --script and --do), in order
+     * @param printNotifications how many received notifications to print (0: none)
+     * @param progress           whether to print a progress line per {@code summaryInterval}
+     * @param linkTimeout        how long a script step waits for a device's link
+     * @param stopAfterScript    end the run once the script is done (before {@code duration} if that is longer)
+     */
+    record Run(SimulatorConfig config, Duration duration, Duration summaryInterval, List<ScriptStep> script,
+               int printNotifications, boolean progress, Duration linkTimeout, boolean stopAfterScript)
+            implements SimulatorCommandLine {
+        public Run {
+            script = List.copyOf(script);
+        }
     }
 
-    record ShowHelp() implements SimulatorCommandLine {
+    record ShowHelp(String usage) implements SimulatorCommandLine {
     }
 
     record Invalid(String problem) implements SimulatorCommandLine {
     }
 
     static SimulatorCommandLine parse(List<String> args, Map<String, String> env) {
-        Map<String, String> values = new HashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--help") || arg.equals("-h")) {
-                return new ShowHelp();
-            }
-            String name = arg;
-            String value;
-            int equals = arg.indexOf('=');
-            if (equals > 0) {
-                name = arg.substring(0, equals);
-                value = arg.substring(equals + 1);
-            } else if (SWITCHES.contains(arg)) {
-                value = "";
-            } else if (i + 1 < args.size()) {
-                value = args.get(++i);
-            } else {
-                value = null;
-            }
-            if (!FLAGS.contains(name)) {
-                return new Invalid("unknown option: " + arg);
-            }
-            if (value == null) {
-                return new Invalid("missing value for " + name);
-            }
-            values.put(name, value);
+        Options options = new Options();
+        CommandLine commandLine = commandLine(options);
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = commandLine.parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            return new Invalid(e.getMessage());
+        }
+        if (commandLine.isUsageHelpRequested()) {
+            return new ShowHelp(commandLine.getUsageMessage());
         }
         try {
-            return run(values, env);
+            return options.run(parsed, env);
         } catch (IllegalArgumentException e) {
             return new Invalid(e.getMessage());
         }
     }
 
-    private static Run run(Map<String, String> values, Map<String, String> env) {
-        String secretHex = values.getOrDefault("--fleet-secret-hex", env.get(FLEET_SECRET_ENV));
-        if (secretHex == null || secretHex.isBlank()) {
-            throw new IllegalArgumentException("a fleet secret is required: --fleet-secret-hex or " + FLEET_SECRET_ENV);
-        }
-        if (!values.containsKey("--gateways") && !values.containsKey("--port")) {
-            throw new IllegalArgumentException("--port is required (or --gateways HOST:PORT,...)");
-        }
-        if (values.containsKey("--gateways") && values.containsKey("--port")) {
-            throw new IllegalArgumentException("give either --port (with --host) or --gateways, not both");
-        }
-        if (values.containsKey("--gateways") && values.containsKey("--host")) {
-            throw new IllegalArgumentException("--host goes with --port; --gateways names hosts itself");
-        }
-        SimulatorConfig.Builder config = SimulatorConfig.builder()
-                .host(values.getOrDefault("--host", "127.0.0.1"))
-                .port(integer(values, "--port", 0))
-                .deviceCount(integer(values, "--devices", 1))
-                .deviceIdPrefix(values.getOrDefault("--prefix", "dev-"))
-                .firstIndex(integer(values, "--first-index", 0))
-                .fleetSecret(HexFormat.of().parseHex(secretHex.trim()))
-                .appIds(list(values.get("--apps")))
-                .sourceAddresses(list(values.get("--source-addresses")))
-                .connectRatePerSecond(integer(values, "--connect-rate", 1_000))
-                .reconnectBackoff(Duration.ofMillis(integer(values, "--backoff-min-millis", 1_000)),
-                        Duration.ofMillis(integer(values, "--backoff-max-millis", 60_000)));
-        if (values.containsKey("--channel-file")) {
-            config.channelFile(Path.of(values.get("--channel-file")));
-        }
-        config.seed(longInteger(values, "--seed", 1));
-        config.deviceModel(deviceModel(values));
-        config.population(population(values));
-        int durationSeconds = integer(values, "--duration-seconds", 0);
-        int intervalSeconds = integer(values, "--summary-interval-seconds", 5);
-        if (durationSeconds < 0 || intervalSeconds < 1) {
-            throw new IllegalArgumentException("--duration-seconds must be >= 0 and --summary-interval-seconds >= 1");
-        }
-        if (values.containsKey("--gateways")) {
-            config.gateways(GatewayAddress.parseList(values.get("--gateways")));
-        }
-        return new Run(config.build(), Duration.ofSeconds(durationSeconds), Duration.ofSeconds(intervalSeconds));
+    /** The usage text, as --help prints it. */
+    static String usage() {
+        return commandLine(new Options()).getUsageMessage();
     }
 
-    /** {@code --device-model} alone or with {@code =automatic}, or any population flag: on; {@code =off}: off. */
-    private static DeviceModelMode deviceModel(Map<String, String> values) {
-        String value = values.get("--device-model");
-        if (value == null) {
-            return values.keySet().stream().anyMatch(POPULATION_FLAGS::contains)
-                    ? DeviceModelMode.AUTOMATIC : DeviceModelMode.OFF;
-        }
-        if (value.isEmpty()) {
-            return DeviceModelMode.AUTOMATIC;
-        }
-        try {
-            return DeviceModelMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--device-model is automatic or off: " + value);
-        }
-    }
-
-    private static DevicePopulation population(Map<String, String> values) {
+    private static CommandLine commandLine(Options options) {
+        CommandLine commandLine = new CommandLine(options);
+        commandLine.setUsageHelpWidth(110);
+        List<String> footer = new ArrayList<>(List.of("",
+                "Script steps (--script FILE, one per line, # comments; or --do STEP, repeatable). DEVICES is an id,",
+                "FIRST..LAST (e.g. dev-0..dev-99) or all; APP an app id or its position in --apps (1 = the first):"));
+        SimulatorScript.GRAMMAR.lines().forEach(line -> footer.add("  " + line));
+        footer.addAll(List.of("",
+                "Options may also come from a file: wakeline-simulator @fleet.args (whitespace-separated, # comments).",
+                "A process may hold about 19,500 sockets here: run several simulators (with --first-index and",
+                "--source-addresses 127.0.0.2,...) for larger fleets."));
+        commandLine.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+        // an option given twice takes the last value, so a saved @argfile can be overridden after it
+        commandLine.setOverwrittenOptionsAllowed(true);
         DevicePopulation d = DevicePopulation.defaults();
-        return DevicePopulation.builder()
-                .hardware(decimal(values, "--connected-standby-share", d.connectedStandbyShare()),
-                        decimal(values, "--chipset-only-share", d.chipsetOnlyShare()))
-                .batteryShare(decimal(values, "--battery-share", d.batteryShare()))
-                .powerSourcePeriod(minutes(values, "--power-source-minutes", d.powerSourcePeriod()))
-                .powerCycle(minutes(values, "--active-minutes", d.activePeriod()),
-                        minutes(values, "--standby-minutes", d.standbyPeriod()))
-                .appStates(decimal(values, "--foreground-share", d.foregroundShare()),
-                        decimal(values, "--suspended-share", d.suspendedShare()),
-                        minutes(values, "--app-state-minutes", d.appStatePeriod()))
-                .lockScreen(decimal(values, "--lock-screen-share", d.lockScreenShare()),
-                        decimal(values, "--consent-probability", d.consentProbability()))
-                .controlChannels(decimal(values, "--control-channel-share", d.controlChannelShare()),
-                        integer(values, "--control-channels-per-app", d.controlChannelsPerApp()),
-                        decimal(values, "--hardware-slot-share", d.hardwareSlotShare()),
-                        integer(values, "--keep-alive-minutes", d.keepAliveMinutes()))
-                .triggers(decimal(values, "--time-trigger-share", d.timeTriggerShare()),
-                        decimal(values, "--maintenance-trigger-share", d.maintenanceTriggerShare()),
-                        integer(values, "--trigger-freshness-minutes", d.triggerFreshnessMinutes()))
-                .taskUsage(range(values, "--task-cpu-millis", d.taskCpuMillis()),
-                        range(values, "--task-network-bytes", d.taskNetworkBytes()))
-                .timeScale(decimal(values, "--time-scale", d.timeScale()))
-                .build();
+        Map<String, String> populationDefaults = Map.ofEntries(
+                Map.entry("--time-scale", number(d.timeScale())),
+                Map.entry("--connected-standby-share", number(d.connectedStandbyShare())),
+                Map.entry("--chipset-only-share", number(d.chipsetOnlyShare())),
+                Map.entry("--battery-share", number(d.batteryShare())),
+                Map.entry("--power-source-minutes", minutes(d.powerSourcePeriod())),
+                Map.entry("--active-minutes", minutes(d.activePeriod())),
+                Map.entry("--standby-minutes", minutes(d.standbyPeriod())),
+                Map.entry("--foreground-share", number(d.foregroundShare())),
+                Map.entry("--suspended-share", number(d.suspendedShare())),
+                Map.entry("--app-state-minutes", minutes(d.appStatePeriod())),
+                Map.entry("--lock-screen-share", number(d.lockScreenShare())),
+                Map.entry("--consent-probability", number(d.consentProbability())),
+                Map.entry("--control-channel-share", number(d.controlChannelShare())),
+                Map.entry("--control-channels-per-app", Integer.toString(d.controlChannelsPerApp())),
+                Map.entry("--hardware-slot-share", number(d.hardwareSlotShare())),
+                Map.entry("--keep-alive-minutes", Integer.toString(d.keepAliveMinutes())),
+                Map.entry("--time-trigger-share", number(d.timeTriggerShare())),
+                Map.entry("--maintenance-trigger-share", number(d.maintenanceTriggerShare())),
+                Map.entry("--trigger-freshness-minutes", Integer.toString(d.triggerFreshnessMinutes())),
+                Map.entry("--task-cpu-millis", d.taskCpuMillis().toString()),
+                Map.entry("--task-network-bytes", d.taskNetworkBytes().toString()));
+        // the population's own defaults, so --help shows them and nothing repeats them
+        commandLine.setDefaultValueProvider(argSpec -> argSpec.isOption()
+                ? populationDefaults.get(((CommandLine.Model.OptionSpec) argSpec).longestName()) : null);
+        return commandLine;
     }
 
-    private static double decimal(Map<String, String> values, String flag, double defaultValue) {
-        String value = values.get(flag);
-        if (value == null) {
-            return defaultValue;
+    private static String number(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    private static String minutes(Duration duration) {
+        return number(duration.toNanos() / (double) TimeUnit.MINUTES.toNanos(1));
+    }
+
+    @Command(name = "wakeline-simulator", sortOptions = false, abbreviateSynopsis = true,
+            description = {"Simulates many Wakeline devices, each with one device link over TCP, from one selector thread,",
+                    "and carries out a script of device actions (Web Push subscriptions, offline windows, app states,",
+                    "lock screen, control channels, ...) while they run. Prints a progress line per interval."},
+            // the footer (script grammar, argument files, socket budget) is set in commandLine()
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {
+                    "0:ran and stopped (duration over, or Ctrl-C / SIGTERM)",
+                    "1:could not start (broker host unknown, channel file not writable, ...)",
+                    "2:bad arguments or script",
+                    "3:ran, but a script step failed (see the script lines printed)"})
+    final class Options {
+        @Option(names = "--host", paramLabel = "HOST", description = "broker address (default: 127.0.0.1)")
+        String host;
+
+        @Option(names = "--port", paramLabel = "PORT", description = "broker device-link port (required unless "
+                + "--gateways)")
+        Integer port;
+
+        @Option(names = "--gateways", paramLabel = "H:P,H:P,...",
+                description = "several device-link listeners (e.g. one per cluster node) instead of --host/--port: "
+                        + "devices are spread over them and move to another after a lost link or a GoAway")
+        String gateways;
+
+        @Option(names = "--devices", paramLabel = "N", defaultValue = "1", description = "number of devices "
+                + "(default: ${DEFAULT-VALUE})")
+        int devices;
+
+        @Option(names = "--prefix", paramLabel = "P", defaultValue = "dev-", description = "device ids are P + "
+                + "index (default: ${DEFAULT-VALUE})")
+        String prefix;
+
+        @Option(names = "--first-index", paramLabel = "I", defaultValue = "0", description = "index of the first "
+                + "device (default: ${DEFAULT-VALUE})")
+        int firstIndex;
+
+        @Option(names = "--fleet-secret-hex", paramLabel = "HEX",
+                description = "fleet secret; or set " + FLEET_SECRET_ENV + " (hex)")
+        String fleetSecretHex;
+
+        @Option(names = "--apps", paramLabel = "A,B", description = "app ids (package SIDs) to request a channel "
+                + "for (default: none)")
+        String apps;
+
+        @Option(names = "--source-addresses", paramLabel = "IP,IP",
+                description = "local addresses to connect from, round-robin (default: the OS chooses)")
+        String sourceAddresses;
+
+        @Option(names = "--connect-rate", paramLabel = "N", defaultValue = "1000",
+                description = "connection attempts per second, at most (default: ${DEFAULT-VALUE})")
+        int connectRate;
+
+        @Option(names = "--backoff-min-millis", paramLabel = "MS", defaultValue = "1000",
+                description = "first reconnect delay ceiling (default: ${DEFAULT-VALUE})")
+        int backoffMinMillis;
+
+        @Option(names = "--backoff-max-millis", paramLabel = "MS", defaultValue = "60000",
+                description = "reconnect delay cap (default: ${DEFAULT-VALUE})")
+        int backoffMaxMillis;
+
+        @Option(names = "--channel-file", paramLabel = "PATH",
+                description = "write every issued channel, control channel and Web Push subscription (with its "
+                        + "p256dh/auth keys) as a JSON line (truncated at start)")
+        Path channelFile;
+
+        @Option(names = "--duration-seconds", paramLabel = "S", defaultValue = "0",
+                description = "stop after S seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE})")
+        int durationSeconds;
+
+        @Option(names = "--summary-interval-seconds", paramLabel = "S", defaultValue = "5",
+                description = "one progress line every S seconds (default: ${DEFAULT-VALUE})")
+        int summaryIntervalSeconds;
+
+        @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "print the progress line (in place on a terminal); --no-progress: only script lines, "
+                        + "printed notifications and the final summary (default: ${DEFAULT-VALUE})")
+        boolean progress;
+
+        @Option(names = "--script", paramLabel = "FILE", description = "carry out the steps of FILE while the "
+                + "fleet runs (see below)")
+        Path script;
+
+        @Option(names = "--do", paramLabel = "STEP",
+                description = "one script step, e.g. --do 'web-push-subscribe dev-0 1'; repeatable, run in order "
+                        + "after the --script file's steps")
+        List<String> steps = new ArrayList<>();
+
+        @Option(names = "--stop-after-script",
+                description = "end the run when the script is done (scripted scenarios, smoke tests); the exit "
+                        + "status then says whether every step succeeded")
+        boolean stopAfterScript;
+
+        @Option(names = "--link-timeout-seconds", paramLabel = "S", defaultValue = "30",
+                description = "how long a script step waits for a device's link (default: ${DEFAULT-VALUE})")
+        int linkTimeoutSeconds;
+
+        @Option(names = "--print-notifications", paramLabel = "N", defaultValue = "0",
+                description = "print the first N notifications received (payload as text; Web Push decrypted for "
+                        + "subscriptions the script made) (default: ${DEFAULT-VALUE})")
+        int printNotifications;
+
+        @Option(names = "--foreground-apps", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "with the device model off, report every app FOREGROUND after each Welcome (counted "
+                        + "as fg-reports) so raw notifications reach the apps; --no-foreground-apps: send no "
+                        + "device-model frame unless scripted (default: ${DEFAULT-VALUE})")
+        boolean foregroundApps;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+        boolean help;
+
+        // ---- Windows device model (README "Windows device model")
+
+        @Option(names = "--device-model", paramLabel = "automatic|off", arity = "0..1", fallbackValue = "automatic",
+                description = "devices play the Windows device model on their own; also switched on by any option "
+                        + "below but --seed (default: off)")
+        String deviceModel;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed of every per-device "
+                + "draw (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--time-scale", paramLabel = "X", description = "simulated minutes per real minute "
+                + "(default: ${DEFAULT-VALUE})")
+        double timeScale;
+
+        @Option(names = "--connected-standby-share", paramLabel = "S",
+                description = "devices with chipset + network connected standby (default: ${DEFAULT-VALUE})")
+        double connectedStandbyShare;
+
+        @Option(names = "--chipset-only-share", paramLabel = "S",
+                description = "devices with chipset-only connected standby (default: ${DEFAULT-VALUE})")
+        double chipsetOnlyShare;
+
+        @Option(names = "--battery-share", paramLabel = "S", description = "devices on battery rather than mains "
+                + "(default: ${DEFAULT-VALUE})")
+        double batteryShare;
+
+        @Option(names = "--power-source-minutes", paramLabel = "M",
+                description = "power source drawn again every ~M min, 0 never (default: ${DEFAULT-VALUE})")
+        double powerSourceMinutes;
+
+        @Option(names = "--active-minutes", paramLabel = "M",
+                description = "~M min ACTIVE before standby/sleep, 0 always active (default: ${DEFAULT-VALUE})")
+        double activeMinutes;
+
+        @Option(names = "--standby-minutes", paramLabel = "M", description = "~M min in connected standby/sleep "
+                + "(default: ${DEFAULT-VALUE})")
+        double standbyMinutes;
+
+        @Option(names = "--foreground-share", paramLabel = "S",
+                description = "share of active time an app is in the foreground (default: ${DEFAULT-VALUE})")
+        double foregroundShare;
+
+        @Option(names = "--suspended-share", paramLabel = "S",
+                description = "of the rest, share SUSPENDED rather than NOT_RUNNING (default: ${DEFAULT-VALUE})")
+        double suspendedShare;
+
+        @Option(names = "--app-state-minutes", paramLabel = "M",
+                description = "app states drawn again every ~M min, 0 never (default: ${DEFAULT-VALUE})")
+        double appStateMinutes;
+
+        @Option(names = "--lock-screen-share", paramLabel = "S", description = "apps asking for the lock screen "
+                + "(default: ${DEFAULT-VALUE})")
+        double lockScreenShare;
+
+        @Option(names = "--consent-probability", paramLabel = "P", description = "user allows the lock-screen "
+                + "prompt (default: ${DEFAULT-VALUE})")
+        double consentProbability;
+
+        @Option(names = "--control-channel-share", paramLabel = "S",
+                description = "lock-screen apps with control channels (default: ${DEFAULT-VALUE})")
+        double controlChannelShare;
+
+        @Option(names = "--control-channels-per-app", paramLabel = "N", description = "1..5 (default: "
+                + "${DEFAULT-VALUE})")
+        int controlChannelsPerApp;
+
+        @Option(names = "--hardware-slot-share", paramLabel = "S",
+                description = "channels asking for a hardware slot (default: ${DEFAULT-VALUE})")
+        double hardwareSlotShare;
+
+        @Option(names = "--keep-alive-minutes", paramLabel = "M", description = "server keep-alive, 15..1439 "
+                + "(default: ${DEFAULT-VALUE})")
+        int keepAliveMinutes;
+
+        @Option(names = "--time-trigger-share", paramLabel = "S",
+                description = "lock-screen apps with a TimeTrigger (default: ${DEFAULT-VALUE})")
+        double timeTriggerShare;
+
+        @Option(names = "--maintenance-trigger-share", paramLabel = "S",
+                description = "apps with a MaintenanceTrigger (default: ${DEFAULT-VALUE})")
+        double maintenanceTriggerShare;
+
+        @Option(names = "--trigger-freshness-minutes", paramLabel = "M",
+                description = "freshness of both triggers, >= 15 (default: ${DEFAULT-VALUE})")
+        int triggerFreshnessMinutes;
+
+        @Option(names = "--task-cpu-millis", paramLabel = "MIN-MAX", description = "CPU a background task reports "
+                + "(default: ${DEFAULT-VALUE})")
+        String taskCpuMillis;
+
+        @Option(names = "--task-network-bytes", paramLabel = "MIN-MAX", description = "network bytes it reports "
+                + "(default: ${DEFAULT-VALUE})")
+        String taskNetworkBytes;
+
+        Run run(CommandLine.ParseResult parsed, Map<String, String> env) {
+            String secretHex = fleetSecretHex != null ? fleetSecretHex : env.get(FLEET_SECRET_ENV);
+            if (secretHex == null || secretHex.isBlank()) {
+                throw new IllegalArgumentException("a fleet secret is required: --fleet-secret-hex HEX or "
+                        + FLEET_SECRET_ENV + " (the node's <data-dir>/keys/fleet-secret)");
+            }
+            if (gateways == null && port == null) {
+                throw new IllegalArgumentException("--port is required (the node's device port, 8700 by default), "
+                        + "or --gateways HOST:PORT,...");
+            }
+            if (gateways != null && port != null) {
+                throw new IllegalArgumentException("give either --port (with --host) or --gateways, not both");
+            }
+            if (gateways != null && host != null) {
+                throw new IllegalArgumentException("--host goes with --port; --gateways names hosts itself");
+            }
+            byte[] secret;
+            try {
+                secret = HexFormat.of().parseHex(secretHex.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the fleet secret is hex digits: " + e.getMessage());
+            }
+            if (durationSeconds < 0 || summaryIntervalSeconds < 1 || linkTimeoutSeconds < 1 || printNotifications < 0) {
+                throw new IllegalArgumentException("--duration-seconds and --print-notifications must be >= 0, "
+                        + "--summary-interval-seconds and --link-timeout-seconds >= 1");
+            }
+            SimulatorConfig.Builder config = SimulatorConfig.builder()
+                    .host(host != null ? host : "127.0.0.1")
+                    .port(port != null ? port : 0)
+                    .deviceCount(devices)
+                    .deviceIdPrefix(prefix)
+                    .firstIndex(firstIndex)
+                    .fleetSecret(secret)
+                    .appIds(list(apps))
+                    .sourceAddresses(list(sourceAddresses))
+                    .connectRatePerSecond(connectRate)
+                    .reconnectBackoff(Duration.ofMillis(backoffMinMillis), Duration.ofMillis(backoffMaxMillis))
+                    .channelFile(channelFile)
+                    .seed(seed)
+                    .deviceModel(deviceModel(parsed))
+                    .population(population())
+                    .reportAppsInForeground(foregroundApps);
+            if (gateways != null) {
+                config.gateways(GatewayAddress.parseList(gateways));
+            }
+            SimulatorConfig built = config.build();
+            List<ScriptStep> steps = script(built);
+            if (stopAfterScript && steps.isEmpty()) {
+                throw new IllegalArgumentException("--stop-after-script needs a script: --script FILE or --do STEP");
+            }
+            return new Run(built, Duration.ofSeconds(durationSeconds), Duration.ofSeconds(summaryIntervalSeconds),
+                    steps, printNotifications, progress, Duration.ofSeconds(linkTimeoutSeconds), stopAfterScript);
         }
-        try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a number: " + value);
+
+        private List<ScriptStep> script(SimulatorConfig config) {
+            List<ScriptStep> all = new ArrayList<>();
+            if (script != null) {
+                List<String> lines;
+                try {
+                    lines = Files.readAllLines(script);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot read --script " + script + ": " + e);
+                }
+                all.addAll(SimulatorScript.parse(script.toString(), lines, config));
+            }
+            for (int i = 0; i < steps.size(); i++) {
+                // each --do is one step; its "line" is its position among the --do options
+                List<ScriptStep> step = SimulatorScript.parse("--do #" + (i + 1),
+                        List.of(steps.get(i).replace('\n', ' ')), config);
+                all.addAll(step);
+            }
+            return all;
+        }
+
+        /** {@code --device-model} alone or with {@code =automatic}, or any population option: on; {@code =off}: off. */
+        private DeviceModelMode deviceModel(CommandLine.ParseResult parsed) {
+            if (deviceModel == null) {
+                return POPULATION_OPTIONS.stream().anyMatch(parsed::hasMatchedOption) ? DeviceModelMode.AUTOMATIC
+                        : DeviceModelMode.OFF;
+            }
+            try {
+                return DeviceModelMode.valueOf(deviceModel.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--device-model is automatic or off: " + deviceModel);
+            }
+        }
+
+        private DevicePopulation population() {
+            return DevicePopulation.builder()
+                    .hardware(connectedStandbyShare, chipsetOnlyShare)
+                    .batteryShare(batteryShare)
+                    .powerSourcePeriod(minutes("--power-source-minutes", powerSourceMinutes))
+                    .powerCycle(minutes("--active-minutes", activeMinutes), minutes("--standby-minutes", standbyMinutes))
+                    .appStates(foregroundShare, suspendedShare, minutes("--app-state-minutes", appStateMinutes))
+                    .lockScreen(lockScreenShare, consentProbability)
+                    .controlChannels(controlChannelShare, controlChannelsPerApp, hardwareSlotShare, keepAliveMinutes)
+                    .triggers(timeTriggerShare, maintenanceTriggerShare, triggerFreshnessMinutes)
+                    .taskUsage(range("--task-cpu-millis", taskCpuMillis), range("--task-network-bytes", taskNetworkBytes))
+                    .timeScale(timeScale)
+                    .build();
         }
     }
 
     /** Minutes, fractions allowed (0.5 is 30 s of simulated time). */
-    private static Duration minutes(Map<String, String> values, String flag, Duration defaultValue) {
-        if (!values.containsKey(flag)) {
-            return defaultValue;
-        }
-        double minutes = decimal(values, flag, 0);
+    private static Duration minutes(String option, double minutes) {
         if (!(minutes >= 0) || Double.isInfinite(minutes)) {
-            throw new IllegalArgumentException(flag + " must be zero or more minutes: " + values.get(flag));
+            throw new IllegalArgumentException(option + " must be zero or more minutes: " + minutes);
         }
         return Duration.ofNanos(Math.round(minutes * TimeUnit.MINUTES.toNanos(1)));
     }
 
-    private static LongRange range(Map<String, String> values, String flag, LongRange defaultValue) {
-        String value = values.get(flag);
-        if (value == null) {
-            return defaultValue;
-        }
+    private static LongRange range(String option, String value) {
         try {
             return LongRange.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(flag + ": " + e.getMessage());
-        }
-    }
-
-    private static long longInteger(Map<String, String> values, String flag, long defaultValue) {
-        String value = values.get(flag);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a whole number: " + value);
-        }
-    }
-
-    private static Set<String> union(Set<String> first, Set<String> second) {
-        Set<String> all = new HashSet<>(first);
-        all.addAll(second);
-        return Set.copyOf(all);
-    }
-
-    private static int integer(Map<String, String> values, String flag, int defaultValue) {
-        String value = values.get(flag);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a whole number: " + value);
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
         }
     }
 

@@ -36,6 +36,13 @@ import java.util.Objects;
  * @param seed                  makes the population's draws reproducible
  * @param frameListener         sees every inbound frame but Pong, on the selector thread
  * @param requestTimeout        how long {@link DeviceSimulator#request} waits for its answer
+ * @param reportAppsInForeground with the device model off: after every Welcome, report each app
+ *                              {@code FOREGROUND} (AppStateReport), so that the broker's Windows rules hand raw
+ *                              notifications to the apps as foreground events (docs/protocol.md §14, "After Welcome");
+ *                              counted in {@link SimulatorStats#foregroundReports()}. Off: the device sends no
+ *                              device-model frame by itself and its apps' raw notifications follow the background
+ *                              rules (dropped unless scripted otherwise). Ignored with the model on, which reports
+ *                              its own app states
  */
 public record SimulatorConfig(
         List<GatewayAddress> gateways,
@@ -58,7 +65,8 @@ public record SimulatorConfig(
         DevicePopulation population,
         long seed,
         FrameListener frameListener,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        boolean reportAppsInForeground) {
 
     /** A device remembers its gateway's position in one byte's worth of range. */
     public static final int MAX_GATEWAYS = 127;
@@ -118,6 +126,14 @@ public record SimulatorConfig(
         }
     }
 
+    /** This configuration with another notification listener. */
+    public SimulatorConfig withListener(NotificationListener listener) {
+        return new SimulatorConfig(gateways, deviceCount, deviceIdPrefix, firstIndex, fleetSecret, appIds, sourceAddresses,
+                connectRatePerSecond, reconnectBackoffMin, reconnectBackoffMax, channelFile, listener, capabilities,
+                clientAgent, maxFrameBytes, handshakeTimeout, deviceModel, population, seed, frameListener, requestTimeout,
+                reportAppsInForeground);
+    }
+
     /** The first gateway's host. */
     public String host() {
         return gateways.get(0).host();
@@ -150,7 +166,8 @@ public record SimulatorConfig(
 
     /**
      * Defaults: gateway 127.0.0.1 (the port must be set), one device {@code dev-0}, no apps, 1000 connects/s, backoff 1 s..60 s, device model
-     * off (population {@link DevicePopulation#defaults()}, seed 1), request timeout 10 s.
+     * off (population {@link DevicePopulation#defaults()}, seed 1) with apps reported in the foreground after each
+     * Welcome, request timeout 10 s.
      */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -179,6 +196,7 @@ public record SimulatorConfig(
         private long seed = 1;
         private FrameListener frameListener = FrameListener.IGNORE;
         private Duration requestTimeout = Duration.ofSeconds(10);
+        private boolean reportAppsInForeground = true;
 
         private Builder() {
         }
@@ -298,12 +316,18 @@ public record SimulatorConfig(
             return this;
         }
 
+        /** See {@link SimulatorConfig#reportAppsInForeground()}; on by default. */
+        public Builder reportAppsInForeground(boolean reportAppsInForeground) {
+            this.reportAppsInForeground = reportAppsInForeground;
+            return this;
+        }
+
         public SimulatorConfig build() {
             List<GatewayAddress> listeners = gateways != null ? gateways : List.of(new GatewayAddress(host, port));
             return new SimulatorConfig(listeners, deviceCount, deviceIdPrefix, firstIndex, fleetSecret, appIds,
                     sourceAddresses, connectRatePerSecond, reconnectBackoffMin, reconnectBackoffMax, channelFile,
                     listener, capabilities, clientAgent, maxFrameBytes, handshakeTimeout, deviceModel, population,
-                    seed, frameListener, requestTimeout);
+                    seed, frameListener, requestTimeout, reportAppsInForeground);
         }
     }
 }

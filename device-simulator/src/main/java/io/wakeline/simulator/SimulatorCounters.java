@@ -37,6 +37,7 @@ final class SimulatorCounters {
     private final AtomicLong acksSent = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong goAways = new AtomicLong();
+    private final AtomicLong foregroundReports = new AtomicLong();
     private final AtomicLong errorsReceived = new AtomicLong();
     private final AtomicLongArray errorsByCode = new AtomicLongArray(CODES.length);
     private final AtomicLongArray model = new AtomicLongArray(Model.values().length);
@@ -113,6 +114,10 @@ final class SimulatorCounters {
                 controlAcks.get(), controlKeepAlives.get());
     }
 
+    void foregroundReported() {
+        foregroundReports.incrementAndGet();
+    }
+
     void reconnecting() {
         reconnects.incrementAndGet();
     }
@@ -144,7 +149,7 @@ final class SimulatorCounters {
         }
         return new SimulatorStats(devices, connected.get(), linked.get(), handshakesCompleted.get(),
                 channelsIssued.get(), notificationsReceived.get(), acksSent.get(), reconnects.get(), goAways.get(),
-                errorsReceived.get(), byCode, modelSnapshot(), controlSnapshot());
+                errorsReceived.get(), byCode, modelSnapshot(), controlSnapshot(), foregroundReports.get());
     }
 
     private DeviceModelStats modelSnapshot() {

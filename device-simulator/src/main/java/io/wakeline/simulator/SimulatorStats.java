@@ -22,6 +22,8 @@ import java.util.Map;
  * @param errorsByCode          {@code errorsReceived} split by code; codes never received are absent
  * @param deviceModel           the Windows device model's totals
  * @param control               guaranteed control-channel messages: processed once, duplicates dropped, order
+ * @param foregroundReports     AppStateReport{FOREGROUND} frames devices with the device model off sent by themselves
+ *                              after a Welcome (one per app per link, {@link SimulatorConfig#reportAppsInForeground()})
  */
 public record SimulatorStats(
         int devices,
@@ -36,7 +38,8 @@ public record SimulatorStats(
         long errorsReceived,
         Map<ErrorCode, Long> errorsByCode,
         DeviceModelStats deviceModel,
-        ControlStats control) {
+        ControlStats control,
+        long foregroundReports) {
 
     public SimulatorStats {
         // an EnumMap keeps the codes in protocol order for the summary line
@@ -60,6 +63,7 @@ public record SimulatorStats(
                 + " goaways=" + goAways
                 + " errors=" + errorsReceived
                 + (errorsByCode.isEmpty() ? "" : " " + errorsByCode)
+                + (foregroundReports == 0 ? "" : " fg-reports=" + foregroundReports)
                 + (deviceModel.mode() == DeviceModelMode.OFF && !deviceModel.anyTraffic()
                         ? "" : " | model " + deviceModel.summary())
                 + (control.processed() == 0 && control.duplicatesDropped() == 0 ? "" : " | " + control.summary());

@@ -2,6 +2,7 @@ package io.wakeline.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,21 +118,73 @@ class SimulatorCommandLineTest {
 
     @Test
     void helpWinsOverEverythingElse() {
-        assertInstanceOf(SimulatorCommandLine.ShowHelp.class, SimulatorCommandLine.parse(List.of("--port", "1", "--help"), Map.of()));
+        SimulatorCommandLine.ShowHelp help = assertInstanceOf(SimulatorCommandLine.ShowHelp.class,
+                SimulatorCommandLine.parse(List.of("--port", "1", "--help"), Map.of()));
+        assertTrue(help.usage().startsWith("Usage: wakeline-simulator"), help.usage());
+        assertTrue(help.usage().contains("--connected-standby-share=S") && help.usage().contains("(default: 0.3)"),
+                "the population's own defaults are shown");
+        assertTrue(help.usage().contains("web-push-subscribe DEVICES APP") && help.usage().contains("Exit status:"));
+    }
+
+    @Test
+    void optionsMayComeFromAnArgumentFileAndLaterOnesWin(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("fleet.args");
+        java.nio.file.Files.writeString(file, "# the fleet\n--port 7400 --devices 20\n--fleet-secret-hex 00\n");
+
+        SimulatorCommandLine.Run run = assertInstanceOf(SimulatorCommandLine.Run.class,
+                SimulatorCommandLine.parse(List.of("@" + file, "--devices", "30"), Map.of()));
+
+        assertEquals(7400, run.config().port());
+        assertEquals(30, run.config().deviceCount());
+    }
+
+    @Test
+    void scriptStepsComeFromAFileAndFromDoInThatOrder(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path script = dir.resolve("steps.txt");
+        java.nio.file.Files.writeString(script, "# windows\nsleep 2s\noffline dev-0..dev-2\n\nonline all  # back\n");
+
+        SimulatorCommandLine.Run run = assertInstanceOf(SimulatorCommandLine.Run.class, SimulatorCommandLine.parse(List.of(
+                "--port", "7400", "--fleet-secret-hex", "00", "--devices", "5", "--apps", "ms-app://S-1-15-2-1",
+                "--script", script.toString(), "--do", "web-push-subscribe dev-4 1", "--print-notifications", "7"), Map.of()));
+
+        assertEquals(4, run.script().size());
+        assertEquals(new ScriptStep.Sleep(script.toString(), 2, "sleep 2s", Duration.ofSeconds(2)), run.script().get(0));
+        ScriptStep.OnDevices offline = assertInstanceOf(ScriptStep.OnDevices.class, run.script().get(1));
+        assertEquals(List.of("dev-0", "dev-1", "dev-2"), offline.deviceIds());
+        assertEquals(5, assertInstanceOf(ScriptStep.OnDevices.class, run.script().get(2)).deviceIds().size());
+        ScriptStep.OnDevices subscribe = assertInstanceOf(ScriptStep.OnDevices.class, run.script().get(3));
+        assertEquals("ms-app://S-1-15-2-1",
+                assertInstanceOf(DeviceAction.WebPushSubscribe.class, subscribe.action()).appId(), "app by position");
+        assertEquals(7, run.printNotifications());
+
+        assertProblem("steps.txt line 3", List.of("--port", "1", "--fleet-secret-hex", "00", "--script", script.toString(),
+                "--devices", "2"));
+        assertProblem("--do #1 line 1 (power dev-0 warp): 'warp' is not one of", List.of("--port", "1",
+                "--fleet-secret-hex", "00", "--do", "power dev-0 warp"));
+    }
+
+    @Test
+    void theForegroundReportCanBeSwitchedOff() {
+        SimulatorCommandLine.Run on = assertInstanceOf(SimulatorCommandLine.Run.class,
+                SimulatorCommandLine.parse(List.of("--port", "7400", "--fleet-secret-hex", "00"), Map.of()));
+        SimulatorCommandLine.Run off = assertInstanceOf(SimulatorCommandLine.Run.class,
+                SimulatorCommandLine.parse(List.of("--port", "7400", "--fleet-secret-hex", "00", "--no-foreground-apps"), Map.of()));
+        assertTrue(on.config().reportAppsInForeground());
+        assertFalse(off.config().reportAppsInForeground());
     }
 
     @Test
     void mistakesAreReportedNotThrown() {
         assertProblem("--port is required", List.of("--fleet-secret-hex", "00"));
         assertProblem("fleet secret is required", List.of("--port", "7400"));
-        assertProblem("unknown option: --devcies", List.of("--devcies", "5"));
-        assertProblem("--devices needs a whole number", List.of("--port", "1", "--fleet-secret-hex", "00", "--devices", "many"));
-        assertProblem("missing value for --port", List.of("--port"));
+        assertProblem("Unknown options: '--devcies'", List.of("--devcies", "5"));
+        assertProblem("'many' is not an int", List.of("--port", "1", "--fleet-secret-hex", "00", "--devices", "many"));
+        assertProblem("Missing required parameter for option '--port'", List.of("--port"));
         assertProblem("deviceCount must be positive", List.of("--port", "1", "--fleet-secret-hex", "00", "--devices", "0"));
         assertProblem("--task-cpu-millis: not a range", List.of("--port", "1", "--fleet-secret-hex", "00", "--task-cpu-millis", "lots"));
         assertProblem("keepAliveMinutes must be 15..1439", List.of("--port", "1", "--fleet-secret-hex", "00", "--keep-alive-minutes", "5"));
         assertProblem("--device-model is automatic or off", List.of("--port", "1", "--fleet-secret-hex", "00", "--device-model=maybe"));
-        assertProblem("--consent-probability needs a number", List.of("--port", "1", "--fleet-secret-hex", "00", "--consent-probability", "most"));
+        assertProblem("option '--consent-probability': 'most' is not a double", List.of("--port", "1", "--fleet-secret-hex", "00", "--consent-probability", "most"));
     }
 
     private static void assertProblem(String expected, List<String> args) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -33,18 +35,46 @@ public final class ControlLoadTest {
     private static final double NANOS_PER_SECOND = 1_000_000_000.0;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** What the control scenario counts per interval of its {@link Timeline}. */
+    public enum Count {
+        SENT("sent"), ACCEPTED("accepted (2xx)"), REFUSED("refused (non-2xx)"), TRANSPORT_ERROR("transport errors"),
+        DELIVERED("delivered"), ACKED("acked"), EXPIRED("expired"), REJECTED("rejected"),
+        SKIPPED("skipped (in-flight bound)");
+
+        private final String label;
+
+        Count(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** From a message's intended send time to its 2xx answer, its DELIVERED receipt and its ACKED receipt. */
+    public enum Timing { ACCEPT, DELIVER, ACK }
+
+    /** A timeline for {@link #run(LoadTestConfig, Timeline)}: samples every {@code interval}, each handed to {@code onSample}. */
+    public static Timeline<Count, Timing> newTimeline(Duration interval, Consumer<Timeline.Sample> onSample) {
+        return new Timeline<>(Count.class, Timing.class, interval, onSample);
+    }
+
     private final LoadTestConfig config;
     private final List<DeviceChannel> channels;
     private final RunClients clients;
     private final AccessTokenSource tokens;
     private final RunSettings settings;
     private final Semaphore inFlight;
-    private final ControlTally tally = new ControlTally();
+    private final Timeline<Count, Timing> timeline;
+    private final ControlTally tally;
     private final String runNonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
 
     private ControlLoadTest(LoadTestConfig config, List<DeviceChannel> channels, RunClients clients,
-                            AccessTokenSource tokens, RunSettings settings) {
+                            AccessTokenSource tokens, RunSettings settings, Timeline<Count, Timing> timeline) {
         this.config = config;
+        this.timeline = timeline;
+        this.tally = new ControlTally(timeline);
         this.channels = channels;
         this.clients = clients;
         this.tokens = tokens;
@@ -53,6 +83,12 @@ public final class ControlLoadTest {
     }
 
     public static ControlReport run(LoadTestConfig config) throws LoadTestAbortedException, InterruptedException {
+        return run(config, newTimeline(Duration.ofSeconds(1), sample -> { }));
+    }
+
+    /** {@link #run(LoadTestConfig)}, recording per interval into {@code timeline}; its samples are complete on return. */
+    public static ControlReport run(LoadTestConfig config, Timeline<Count, Timing> timeline)
+            throws LoadTestAbortedException, InterruptedException {
         List<DeviceChannel> channels;
         try {
             channels = ChannelFile.readControl(config.channelsFile(), config.appId());
@@ -80,7 +116,7 @@ public final class ControlLoadTest {
                 throw new LoadTestAbortedException("no access token: " + e.getMessage(), e);
             }
             RunSettings settings = RunSettings.of(config, channels.size(), appId, tokenUri);
-            return new ControlLoadTest(config, channels, clients, tokens, settings)
+            return new ControlLoadTest(config, channels, clients, tokens, settings, timeline)
                     .execute(origin.resolve(EVENTS_PATH));
         }
     }
@@ -102,26 +138,36 @@ public final class ControlLoadTest {
             long runNanos = warmupNanos + config.duration().toNanos();
             long startNanos = System.nanoTime();
             long startEpochNanos = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
-            for (long sequence = 0; ; sequence++) {
-                long dueOffset = (long) (sequence * NANOS_PER_SECOND / config.ratePerSecond());
-                if (dueOffset >= runNanos) {
-                    break;
-                }
-                parkUntil(startNanos + dueOffset);
-                dispatch(sequence, startNanos + dueOffset, startEpochNanos + dueOffset, dueOffset >= warmupNanos);
+            timeline.start(startNanos, config.warmup(), () -> config.maxInFlight() - inFlight.availablePermits());
+            try {
+                return execute(reader, startNanos, startEpochNanos, warmupNanos, runNanos);
+            } finally {
+                timeline.stop();
             }
-            parkUntil(startNanos + runNanos);
-            long measuredStart = startNanos + warmupNanos;
-            double measuredSeconds = (System.nanoTime() - measuredStart) / NANOS_PER_SECOND;
-            long drainDeadline = System.nanoTime() + config.drainTimeout().toNanos();
-            if (inFlight.tryAcquire(config.maxInFlight(), config.drainTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                inFlight.release(config.maxInFlight());
-            }
-            while (!tally.allSettled() && System.nanoTime() < drainDeadline) {
-                Thread.sleep(20);
-            }
-            return report(tally.totals(), measuredStart, measuredSeconds, reader.reconnects());
         }
+    }
+
+    private ControlReport execute(EventStreamReader reader, long startNanos, long startEpochNanos, long warmupNanos,
+                                  long runNanos) throws InterruptedException {
+        for (long sequence = 0; ; sequence++) {
+            long dueOffset = (long) (sequence * NANOS_PER_SECOND / config.ratePerSecond());
+            if (dueOffset >= runNanos) {
+                break;
+            }
+            parkUntil(startNanos + dueOffset);
+            dispatch(sequence, startNanos + dueOffset, startEpochNanos + dueOffset, dueOffset >= warmupNanos);
+        }
+        parkUntil(startNanos + runNanos);
+        long measuredStart = startNanos + warmupNanos;
+        double measuredSeconds = (System.nanoTime() - measuredStart) / NANOS_PER_SECOND;
+        long drainDeadline = System.nanoTime() + config.drainTimeout().toNanos();
+        if (inFlight.tryAcquire(config.maxInFlight(), config.drainTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+            inFlight.release(config.maxInFlight());
+        }
+        while (!tally.allSettled() && System.nanoTime() < drainDeadline) {
+            Thread.sleep(20);
+        }
+        return report(tally.totals(), measuredStart, measuredSeconds, reader.reconnects());
     }
 
     private ControlReport report(ControlTally.Totals t, long measuredStart, double measuredSeconds, long reconnects) {
@@ -138,8 +184,10 @@ public final class ControlLoadTest {
     private void dispatch(long sequence, long dueNanos, long dueEpochNanos, boolean measured) {
         if (!inFlight.tryAcquire()) {
             tally.skipped(measured);
+            timeline.count(Count.SKIPPED);
             return;
         }
+        timeline.count(Count.SENT);
         String clientId = "lt-" + runNonce + "-" + sequence;
         tally.sent(clientId, dueNanos, measured);
         DeviceChannel channel = channels.get((int) (sequence % channels.size()));
@@ -155,6 +203,7 @@ public final class ControlLoadTest {
                 .whenComplete((answer, failure) -> {
                     try {
                         if (failure != null) {
+                            timeline.count(Count.TRANSPORT_ERROR);
                             tally.transportError(clientId);
                         } else {
                             tally.answered(clientId, answer.statusCode(),

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.wakeline.report.SummaryRow;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SortedMap;
@@ -80,11 +82,21 @@ public record ControlReport(
 
     public String toTable() {
         StringBuilder table = new StringBuilder();
+        for (SummaryRow row : summaryRows()) {
+            table.append(format(ROW, row.label(), row.value()));
+        }
+        return table.toString();
+    }
+
+    /** The figures as label and value, in the table's order (also the HTML report's summary). */
+    public List<SummaryRow> summaryRows() {
+        List<SummaryRow> table = new ArrayList<>();
         row(table, "command line", String.join(" ", commandLine));
         row(table, "scenario", "control: " + settings.channelCount() + " control channels of " + settings.appId());
         row(table, "HTTP client", settings.client() + ", " + settings.httpVersion() + " over " + settings.connections()
                 + " connection(s), max in flight " + settings.maxInFlight());
         row(table, "target rate", format("%.1f msg/s for %.3f s", targetRatePerSecond, measuredSeconds));
+        row(table, "warm-up (excluded)", format("%.3f s before the measured phase, in no figure", settings.warmupSeconds()));
         row(table, "sent / accepted", sent + " / " + accepted + " (transport errors " + transportErrors
                 + ", skipped " + skipped + ")");
         row(table, "by HTTP status", httpStatusCounts.isEmpty() ? "none" : httpStatusCounts.entrySet().stream()
@@ -97,7 +109,7 @@ public record ControlReport(
         row(table, "deliver latency ms", latency(deliverLatency));
         row(table, "ack latency ms", latency(ackLatency));
         row(table, "event stream", "reconnects " + streamReconnects + ", unmatched receipts " + unmatchedReceipts);
-        return table.toString();
+        return table;
     }
 
     private static String latency(LatencySummary l) {
@@ -105,8 +117,8 @@ public record ControlReport(
                 l.p999Ms(), l.maxMs(), l.count());
     }
 
-    private static void row(StringBuilder table, String label, String value) {
-        table.append(format(ROW, label, value));
+    private static void row(List<SummaryRow> table, String label, String value) {
+        table.add(new SummaryRow(label, value));
     }
 
     private static String format(String pattern, Object... values) {

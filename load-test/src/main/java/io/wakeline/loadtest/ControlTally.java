@@ -1,5 +1,6 @@
 package io.wakeline.loadtest;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,6 +47,7 @@ final class ControlTally {
         }
     }
 
+    private final Timeline<ControlLoadTest.Count, ControlLoadTest.Timing> timeline;
     private final Map<String, Message> byClientId = new HashMap<>();
     private final Map<String, Message> byBrokerId = new HashMap<>();
     private final Map<String, Map<Fate, Long>> early = new LinkedHashMap<>();
@@ -71,6 +73,15 @@ final class ControlTally {
     private long lastDeliveredNanos;
     private long lastAckedNanos;
     private long acceptedUnsettled;
+
+    ControlTally() {
+        this(ControlLoadTest.newTimeline(Duration.ofSeconds(1), sample -> { }));
+    }
+
+    /** Also counts every message's fates, warm-up included, per interval of {@code timeline}. */
+    ControlTally(Timeline<ControlLoadTest.Count, ControlLoadTest.Timing> timeline) {
+        this.timeline = timeline;
+    }
 
     synchronized void sent(String clientId, long dueNanos, boolean measured) {
         byClientId.put(clientId, new Message(clientId, dueNanos, measured));
@@ -102,10 +113,13 @@ final class ControlTally {
             byHttpStatus.merge(status, 1L, Long::sum);
         }
         if (status / 100 != 2) {
+            timeline.count(ControlLoadTest.Count.REFUSED);
             finish(message); // refused: no receipts follow
             return;
         }
         message.answered2xx = true;
+        timeline.count(ControlLoadTest.Count.ACCEPTED);
+        timeline.latencyMicros(ControlLoadTest.Timing.ACCEPT, Math.max(0, nowNanos - message.dueNanos) / NANOS_PER_MICRO);
         if (message.measured) {
             accepted++;
             acceptedUnsettled++;
@@ -153,6 +167,8 @@ final class ControlTally {
             case DELIVERED -> {
                 if (!message.delivered) {
                     message.delivered = true;
+                    timeline.count(ControlLoadTest.Count.DELIVERED);
+                    timeline.latencyMicros(ControlLoadTest.Timing.DELIVER, micros);
                     if (message.measured) {
                         delivered++;
                         deliverMicros.recordValue(micros);
@@ -163,6 +179,11 @@ final class ControlTally {
             case ACKED, EXPIRED, REJECTED -> {
                 if (!message.settled) {
                     message.settled = true;
+                    timeline.count(fate == Fate.ACKED ? ControlLoadTest.Count.ACKED
+                            : fate == Fate.EXPIRED ? ControlLoadTest.Count.EXPIRED : ControlLoadTest.Count.REJECTED);
+                    if (fate == Fate.ACKED) {
+                        timeline.latencyMicros(ControlLoadTest.Timing.ACK, micros);
+                    }
                     if (message.measured) {
                         acceptedUnsettled--;
                         if (fate == Fate.ACKED) {

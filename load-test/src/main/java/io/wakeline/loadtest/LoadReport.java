@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.wakeline.report.SummaryRow;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,6 +92,15 @@ public record LoadReport(
     /** The report for people: one aligned row per figure. */
     public String toTable() {
         StringBuilder table = new StringBuilder();
+        for (SummaryRow row : summaryRows()) {
+            table.append(format(ROW, row.label(), row.value()));
+        }
+        return table.toString();
+    }
+
+    /** The figures as label and value, in the table's order (also the HTML report's summary). */
+    public List<SummaryRow> summaryRows() {
+        List<SummaryRow> table = new ArrayList<>();
         row(table, "command line", String.join(" ", commandLine));
         row(table, "channels", settings.channelCount() + " of " + settings.appId() + " from " + settings.channelsFile());
         row(table, "broker token URL", settings.tokenUrl());
@@ -98,7 +109,7 @@ public record LoadReport(
                 + " B, max in flight " + settings.maxInFlight());
         row(table, "target rate", format("%.1f msg/s", targetRatePerSecond));
         row(table, "achieved send rate", format("%.1f msg/s", achievedSendRatePerSecond));
-        row(table, "measured duration", format("%.3f s (after %.3f s warm-up, %d sent then)", measuredSeconds,
+        row(table, "measured duration", format("%.3f s (after a %.3f s warm-up kept out of every figure, %d sent then)", measuredSeconds,
                 settings.warmupSeconds(), warmupSent));
         row(table, "sent", Long.toString(sent));
         row(table, "completed (HTTP answer)", Long.toString(completed));
@@ -116,11 +127,11 @@ public record LoadReport(
         row(table, "by negotiated HTTP version", counts(httpVersionCounts));
         row(table, "latency ms (from intended)", format("p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  (n=%d)",
                 latency.p50Ms(), latency.p90Ms(), latency.p99Ms(), latency.p999Ms(), latency.maxMs(), latency.count()));
-        return table.toString();
+        return table;
     }
 
-    private static void row(StringBuilder table, String label, String value) {
-        table.append(format(ROW, label, value));
+    private static void row(List<SummaryRow> table, String label, String value) {
+        table.add(new SummaryRow(label, value));
     }
 
     private static String counts(Map<?, Long> counts) {

@@ -3,8 +3,10 @@ package io.wakeline.loadtest;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -27,6 +30,27 @@ public final class LoadTest {
 
     private static final double NANOS_PER_SECOND = 1_000_000_000.0;
 
+    /** What the raw scenario counts per interval of its {@link Timeline}. */
+    public enum Count {
+        SENT("sent"), ANSWERED("answered"),
+        RECEIVED("X-WNS-Status received"), DROPPED("X-WNS-Status dropped"), THROTTLED("X-WNS-Status channelthrottled"),
+        OTHER_ANSWER("other answers (non-2xx, no X-WNS-Status)"), TRANSPORT_ERROR("transport errors"),
+        NO_TOKEN("no access token"), SKIPPED("skipped (in-flight bound)");
+
+        private final String label;
+
+        Count(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** The raw scenario's one latency: intended send time to the HTTP answer. */
+    public enum Timing { ANSWER }
+
     private final LoadTestConfig config;
     private final List<DeviceChannel> channels;
     private final AccessTokenSource tokens;
@@ -35,10 +59,12 @@ public final class LoadTest {
     private final RunTally warmup = new RunTally();
     private final RunTally measured = new RunTally();
     private final RunSettings settings;
+    private final Timeline<Count, Timing> timeline;
 
     private LoadTest(LoadTestConfig config, List<DeviceChannel> channels, PostTransport transport,
-            AccessTokenSource tokens, RunSettings settings) {
+            AccessTokenSource tokens, RunSettings settings, Timeline<Count, Timing> timeline) {
         this.config = config;
+        this.timeline = timeline;
         this.channels = channels;
         this.tokens = tokens;
         this.settings = settings;
@@ -54,6 +80,20 @@ public final class LoadTest {
      * @throws InterruptedException     if the calling thread is interrupted; nothing is reported then
      */
     public static LoadReport run(LoadTestConfig config) throws LoadTestAbortedException, InterruptedException {
+        return run(config, newTimeline(Duration.ofSeconds(1), sample -> { }));
+    }
+
+    /** A timeline for {@link #run(LoadTestConfig, Timeline)}: samples every {@code interval}, each handed to {@code onSample}. */
+    public static Timeline<Count, Timing> newTimeline(Duration interval, Consumer<Timeline.Sample> onSample) {
+        return new Timeline<>(Count.class, Timing.class, interval, onSample);
+    }
+
+    /**
+     * {@link #run(LoadTestConfig)}, recording every send and answer per interval into {@code timeline} (for live
+     * progress and the HTML report's charts); its samples are complete when this returns.
+     */
+    public static LoadReport run(LoadTestConfig config, Timeline<Count, Timing> timeline)
+            throws LoadTestAbortedException, InterruptedException {
         List<DeviceChannel> channels = readChannels(config);
         String appId = resolveAppId(config, channels);
         URI tokenUri = config.tokenUri().orElseGet(() -> defaultTokenUri(channels.get(0).channelUri()));
@@ -62,7 +102,7 @@ public final class LoadTest {
                     config.clientSecret(), config.requestTimeout());
             awaitFirstToken(tokens, config);
             RunSettings settings = RunSettings.of(config, channels.size(), appId, tokenUri);
-            return new LoadTest(config, channels, clients.sender(), tokens, settings).execute();
+            return new LoadTest(config, channels, clients.sender(), tokens, settings, timeline).execute();
         }
     }
 
@@ -76,7 +116,16 @@ public final class LoadTest {
         long runNanos = warmupNanos + config.duration().toNanos();
         long startNanos = System.nanoTime();
         long startEpochNanos = epochNanos(Clock.systemUTC().instant());
+        timeline.start(startNanos, config.warmup(), () -> config.maxInFlight() - inFlight.availablePermits());
+        try {
+            return execute(startNanos, startEpochNanos, warmupNanos, runNanos);
+        } finally {
+            timeline.stop();
+        }
+    }
 
+    private LoadReport execute(long startNanos, long startEpochNanos, long warmupNanos, long runNanos)
+            throws InterruptedException {
         // Bounded in count by the run length: the due time grows with every sequence number.
         for (long sequence = 0; ; sequence++) {
             long dueOffset = (long) (sequence * NANOS_PER_SECOND / config.ratePerSecond());
@@ -104,19 +153,41 @@ public final class LoadTest {
         // Open loop: at the bound we drop this send and say so, rather than wait and fall behind schedule.
         if (!inFlight.tryAcquire()) {
             phase.skipped();
+            timeline.count(Count.SKIPPED);
             return;
         }
         phase.sent();
+        timeline.count(Count.SENT);
         byte[] payload = PayloadLayout.encode(new PayloadLayout.Stamp(sequence, dueEpochNanos), config.payloadBytes());
         DeviceChannel channel = channels.get((int) (sequence % channels.size()));
         int connection = (int) (sequence % config.connections());
         sender.send(connection, channel.channelUri(), payload).whenComplete((outcome, impossible) -> {
             try {
-                phase.record(outcome, System.nanoTime() - dueNanos);
+                long latencyNanos = System.nanoTime() - dueNanos;
+                phase.record(outcome, latencyNanos);
+                recordInTimeline(outcome, latencyNanos);
             } finally {
                 inFlight.release();
             }
         });
+    }
+
+    private void recordInTimeline(SendOutcome outcome, long latencyNanos) {
+        if (outcome instanceof SendOutcome.Answered answer) {
+            timeline.count(Count.ANSWERED);
+            timeline.latencyMicros(Timing.ANSWER, TimeUnit.NANOSECONDS.toMicros(latencyNanos));
+            Optional<WnsStatus> status = answer.statusCode() / 100 == 2
+                    ? answer.wnsStatus().flatMap(WnsStatus::fromWire) : Optional.empty();
+            timeline.count(status.map(s -> switch (s) {
+                case RECEIVED -> Count.RECEIVED;
+                case DROPPED -> Count.DROPPED;
+                case CHANNEL_THROTTLED -> Count.THROTTLED;
+            }).orElse(Count.OTHER_ANSWER));
+        } else if (outcome instanceof SendOutcome.TransportFailed) {
+            timeline.count(Count.TRANSPORT_ERROR);
+        } else if (outcome instanceof SendOutcome.TokenUnavailable) {
+            timeline.count(Count.NO_TOKEN);
+        }
     }
 
     private void drain() throws InterruptedException {

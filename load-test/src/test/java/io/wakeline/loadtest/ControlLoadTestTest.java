@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wakeline.report.HtmlReport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -114,17 +117,58 @@ class ControlLoadTestTest {
     void theControlScenarioIsChosenOnTheCommandLineAndReportsJson() throws Exception {
         Path json = work.resolve("report.json");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = LoadTestMain.execute(List.of("--scenario", "control",
+        int status = LoadTestMain.execute(List.of("control",
                         "--channels", broker.writeChannelFile(work, 2).toString(), "--trust-pem", certificate.pem().toString(),
-                        "--rate", "50", "--duration-seconds", "1", "--ttl-seconds", "30", "--report-json", json.toString()),
-                Map.of(LoadTestArguments.CLIENT_SECRET_ENV, FakeControlBroker.CLIENT_SECRET),
+                        "--rate", "50", "--duration-seconds", "1", "--warmup-seconds", "0", "--ttl-seconds", "30",
+                        "--interval-seconds", "0.25", "--report-json", json.toString()),
+                Map.of(LoadTestCommandLine.CLIENT_SECRET_ENV, FakeControlBroker.CLIENT_SECRET),
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
 
         assertEquals(LoadTestMain.EXIT_REPORTED, status);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("ack latency ms"));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("ack latency ms"));
+        assertTrue(printed.contains("accepted") && printed.contains("/s  delivered"), "progress lines: " + printed);
         ControlReport report = ControlReport.fromJson(Files.readString(json));
         assertEquals(50, report.acked());
         SortedMap<Integer, Long> statuses = report.httpStatusCounts();
         assertEquals(50L, statuses.get(201));
+
+        // the HTML report beside the JSON: receipts per interval add up to the run's, three latency curves
+        JsonNode data = new ObjectMapper().readTree(HtmlReport.extractDataJson(Files.readString(work.resolve("report.html"))));
+        JsonNode rates = chart(data, "Rates");
+        assertEquals(50.0, total(rates, "acked/s"), 0.5);
+        assertEquals(50.0, total(rates, "accepted (2xx)/s"), 0.5);
+        assertEquals(3, data.path("distributions").get(0).path("curves").size());
+        assertTrue(data.path("distributions").get(0).path("curves").get(2).path("values").size() > 3);
+        assertEquals(50, data.path("details").path("acked").asLong());
+    }
+
+    static JsonNode chart(JsonNode data, String title) {
+        for (JsonNode chart : data.path("timeSeries")) {
+            if (chart.path("title").asText().equals(title)) {
+                return chart;
+            }
+        }
+        throw new AssertionError("no chart " + title + " in " + data.path("timeSeries"));
+    }
+
+    /** Sum over intervals of rate x interval length: the events a series stands for. */
+    static double total(JsonNode chart, String label) {
+        JsonNode seconds = chart.path("seconds");
+        for (JsonNode series : chart.path("series")) {
+            if (series.path("label").asText().equals(label)) {
+                double total = 0;
+                double previous = Double.NaN;
+                for (int i = 0; i < seconds.size(); i++) {
+                    double end = seconds.get(i).asDouble();
+                    // the first interval starts at the run's start, which is 0 s here (no warm-up)
+                    double length = Double.isNaN(previous) ? end : end - previous;
+                    total += series.path("values").get(i).asDouble() * length;
+                    previous = end;
+                }
+                return total;
+            }
+        }
+        throw new AssertionError("no series " + label + " in " + chart);
     }
 }

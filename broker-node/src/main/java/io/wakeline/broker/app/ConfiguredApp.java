@@ -2,6 +2,7 @@ package io.wakeline.broker.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,12 +22,16 @@ public record ConfiguredApp(String packageSid, String clientSecret) {
     }
 
     /**
-     * Reads {@code wakeline.apps}. An entry with neither key is skipped: it is the placeholder that
+     * Reads {@code wakeline.apps}, then the lines of {@code wakeline.apps-file} when it names a file
+     * ({@link AppsFile}). An entry with neither key is skipped: it is the placeholder that
      * reference.conf appends for {@code WAKELINE_APP_SID}/{@code WAKELINE_APP_SECRET} when they are unset.
      * An entry with only one of the two keys, or a malformed SID, is a configuration error.
      */
     public static List<ConfiguredApp> fromConfig(Config root) {
         List<ConfiguredApp> apps = new ArrayList<>();
+        if (root.hasPath(AppsFile.CONFIG_PATH) && !root.getString(AppsFile.CONFIG_PATH).isBlank()) {
+            apps.addAll(AppsFile.read(Path.of(root.getString(AppsFile.CONFIG_PATH))));
+        }
         if (!root.hasPath(CONFIG_PATH)) {
             return apps;
         }

@@ -20,13 +20,15 @@ import io.wakeline.broker.device.shell.DeviceEntitySettings;
 import io.wakeline.broker.gateway.app.AppGateway;
 import io.wakeline.broker.gateway.app.AppGatewaySettings;
 import io.wakeline.broker.gateway.app.BrokerKeys;
-import io.wakeline.broker.gateway.app.ChannelUris;
-import io.wakeline.broker.gateway.app.ControlChannelUris;
 import io.wakeline.broker.gateway.app.TlsMaterial;
+import io.wakeline.broker.gateway.control.ControlChannelUris;
 import io.wakeline.broker.gateway.webpush.WebPushEndpoints;
+import io.wakeline.broker.gateway.wns.ChannelUris;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -63,7 +65,7 @@ final class AppGatewayBinding {
 
                 @Override
                 public String webPushEndpoint(WebPushSubscriptionToken token) {
-                    return webPush.endpointFor(token);
+                    return webPush.uriFor(token);
                 }
 
                 @Override
@@ -75,9 +77,10 @@ final class AppGatewayBinding {
 
         AppGatewayBinding bind() throws Exception {
             DeviceEntitySettings deviceSettings = DeviceEntitySettings.fromConfig(config);
-            ShardedDeviceDirectory devices = new ShardedDeviceDirectory(system, deviceSettings.askTimeout());
-            AppGateway gateway = new AppGateway(system, settings, registry, devices, devices, keys, java.time.Clock.systemUTC(),
-                    devices, deviceSettings.controlChannels());
+            // the app gateway's one timeout on its hop to the device entities: the ask itself, no second bound around it
+            ShardedDeviceDirectory devices = new ShardedDeviceDirectory(system, settings.deviceAskTimeout());
+            AppGateway gateway = new AppGateway(system, settings, registry, devices, devices, keys, Clock.systemUTC(),
+                    Optional.of(devices), deviceSettings.controlChannels());
             ServerBinding binding = AppGateway.bind(system, settings, gateway.createRoute(), tls.httpsConnectionContext())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new AppGatewayBinding(binding, settings, tls);
@@ -95,8 +98,8 @@ final class AppGatewayBinding {
         AppEventsSettings eventSettings = AppEventsSettings.fromConfig(config);
         AppEventLog.init(system, eventSettings);
         AppEventPublisher appEvents = new ShardedAppEventPublisher(system, eventSettings);
-        return new Prepared(system, config, settings, keys, tls, registry, apps, ChannelUris.of(settings, keys),
-                appEvents);
+        return new Prepared(system, config, settings, keys, tls, registry, apps,
+                new ChannelUris(settings.publicBaseUrl(), keys.channelTokenSealer()), appEvents);
     }
 
     int port() {

@@ -1,5 +1,6 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
 import static io.wakeline.broker.node.TestNodeConfig.APP_A;
 import static io.wakeline.broker.node.TestNodeConfig.APP_B;
 import static io.wakeline.broker.node.TestNodeConfig.SECRET_A;
@@ -76,6 +77,18 @@ class AppEventStreamTest {
         node.appEvents().publish(app, List.of(events)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * "Nothing more on this stream": a marker published to {@code app} after everything else must be the stream's next
+     * event, with the log's next id {@code markerId}; anything recorded before it, a repeat included, would come first.
+     */
+    private static void assertNextIsAMarker(String app, EventStreamClient stream, long markerId) throws Exception {
+        String marker = "marker-" + markerId;
+        publish(app, receipt(marker, MessageFate.ACCEPTED));
+        Event next = stream.next(WAIT);
+        assertEquals(marker, JSON.readTree(next.data()).get("messageId").asText(), "the marker comes next");
+        assertEquals(markerId, next.id());
+    }
+
     private static EventStreamClient open(String app, Optional<Long> lastEventId) throws Exception {
         return EventStreamClient.open(client.http(), node.appGatewayUrl(), tokenOf(app), lastEventId, "");
     }
@@ -108,9 +121,8 @@ class AppEventStreamTest {
             assertEquals("stale", stale.get("state").asText());
             assertEquals("missed keep-alive", stale.get("reason").asText());
             assertEquals("acked", JSON.readTree(events.get(4).data()).get("fate").asText());
-            Thread.sleep(700);
-            assertEquals(List.of(), stream.drain(), "nothing beyond the five recorded events");
-            assertTrue(stream.heartbeats() > 0, "an idle stream carries heartbeat comments");
+            awaitUntil(WAIT, () -> stream.heartbeats() > 0); // an idle stream carries heartbeat comments
+            assertNextIsAMarker(app, stream, 4000L); // nothing beyond the five recorded events
         }
     }
 
@@ -137,8 +149,7 @@ class AppEventStreamTest {
             List<Event> live = resumed.take(3, WAIT);
             assertEquals(List.of(11_000L, 11_001L, 11_002L), live.stream().map(Event::id).toList());
             assertEquals("m11", JSON.readTree(live.get(0).data()).get("messageId").asText());
-            Thread.sleep(500);
-            assertEquals(List.of(), resumed.drain(), "no repeats");
+            assertNextIsAMarker(app, resumed, 12_000L); // no repeats
         }
         try (EventStreamClient byQuery = EventStreamClient.open(client.http(), node.appGatewayUrl(), tokenOf(app),
                 Optional.empty(), "?after=9000")) {
@@ -149,8 +160,9 @@ class AppEventStreamTest {
             List<Event> rest = inside.take(2, WAIT);
             assertEquals(List.of(11_001L, 11_002L), rest.stream().map(Event::id).toList());
             assertEquals("m13", JSON.readTree(rest.get(1).data()).get("messageId").asText());
-            Thread.sleep(500);
-            assertEquals(List.of(), inside.drain(), "nothing before the position, nothing twice");
+            // nothing before the position, nothing twice: next is the marker recorded after the live tail
+            assertEquals(12_000L, inside.next(WAIT).id());
+            assertNextIsAMarker(app, inside, 13_000L);
         }
     }
 
@@ -173,9 +185,9 @@ class AppEventStreamTest {
         try (EventStreamClient other = EventStreamClient.open(client.http(), node.appGatewayUrl(),
                 client.token(APP_B, SECRET_B), Optional.empty(), "")) {
             publish(app, receipt("another-secret", MessageFate.DELIVERED));
-            Thread.sleep(800);
-            assertEquals(List.of(), other.drain(), "app B sees nothing of another app's events");
-            assertTrue(other.heartbeats() > 0);
+            awaitUntil(WAIT, () -> other.heartbeats() > 0);
+            // app B's log is empty until its marker: the first thing B sees is its own marker
+            assertNextIsAMarker(APP_B, other, 1000L);
         }
     }
 
@@ -189,7 +201,7 @@ class AppEventStreamTest {
             assertTrue(third.headers().firstValue("retry-after").isPresent());
         }
         // closed streams give their slots back
-        EndToEndTest.awaitUntil(WAIT, () -> {
+        awaitUntil(WAIT, () -> {
             try (EventStreamClient again = open(app, Optional.empty())) {
                 return true;
             } catch (Throwable refused) {
@@ -216,8 +228,11 @@ class AppEventStreamTest {
             }
             assertEquals(publishes, events.stream().map(e -> e.data().replaceAll(".*\"messageId\":\"(c\\d+)\".*", "$1"))
                     .distinct().count());
-            Thread.sleep(500);
-            assertEquals(List.of(), stream.drain());
+            String marker = "marker-after-" + publishes;
+            publish(app, receipt(marker, MessageFate.ACCEPTED));
+            Event next = stream.next(WAIT);
+            assertEquals(marker, JSON.readTree(next.data()).get("messageId").asText(), "nothing recorded twice before it");
+            assertTrue(next.id() > events.get(events.size() - 1).id());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
 import static io.wakeline.broker.node.TestNodeConfig.APP_A;
 import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
 import static io.wakeline.broker.node.TestNodeConfig.SECRET_A;
@@ -147,7 +148,7 @@ class ClusterFailoverTest {
             AtomicBoolean sending = new AtomicBoolean(true);
             AtomicInteger refused = new AtomicInteger();
             List<Thread> senders = startSenders(controlUris, token, accepted, lastAcceptedAt, sending, refused);
-            EndToEndTest.awaitUntil(Duration.ofSeconds(60), () -> ControlTraffic.total(accepted) >= 300);
+            awaitUntil(Duration.ofSeconds(60), () -> ControlTraffic.total(accepted) >= 300);
 
             // 2. kill -9 node 2
             long killedAt = System.nanoTime();
@@ -187,7 +188,7 @@ class ClusterFailoverTest {
             live.remove(2);
             int exit = nodes[2].terminate(60);
             long exitedMillis = (System.nanoTime() - terminatedAt) / 1_000_000;
-            EndToEndTest.awaitUntil(RESERVE_BOUND, () -> simulator.stats().linked() == DEVICES
+            awaitUntil(RESERVE_BOUND, () -> simulator.stats().linked() == DEVICES
                     && simulator.stats().handshakesCompleted() - welcomesBefore >= toldToLeave);
             sleepQuietly(1_000);
             sampling.set(false);
@@ -211,7 +212,7 @@ class ClusterFailoverTest {
 
             // 4. no guaranteed message lost or processed twice, order kept
             int acceptedBeforeStop = ControlTraffic.total(accepted);
-            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> ControlTraffic.total(accepted) >= acceptedBeforeStop + 100);
+            awaitUntil(Duration.ofSeconds(30), () -> ControlTraffic.total(accepted) >= acceptedBeforeStop + 100);
             sending.set(false);
             for (Thread sender : senders) {
                 sender.join(10_000);
@@ -275,7 +276,7 @@ class ClusterFailoverTest {
                     dir.resolve("node-" + (n + 1)).resolve("tls").resolve("broker-cert.pem"));
             live.add(n);
         }
-        EndToEndTest.awaitUntil(Duration.ofSeconds(60), () -> upMembers(0) == NODES);
+        awaitUntil(Duration.ofSeconds(60), () -> upMembers(0) == NODES);
     }
 
     private long upMembers(int node) {
@@ -333,7 +334,7 @@ class ClusterFailoverTest {
         } finally {
             pool.shutdownNow();
         }
-        EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> channels.stream().allMatch(c ->
+        awaitUntil(Duration.ofSeconds(30), () -> channels.stream().allMatch(c ->
                 received.getOrDefault(c.deviceId(), List.of()).contains(round + " " + c.deviceId())));
     }
 
@@ -369,24 +370,28 @@ class ClusterFailoverTest {
             String path = URI.create(uris.get(c)).getRawPath();
             String key = Integer.toHexString(uris.get(c).hashCode());
             Thread sender = new Thread(() -> {
-                long n = 0;
+                // a send that failed or timed out may still be stored (its command waits in sharding while the shard
+                // moves): it is sent again with the same X-Wakeline-Message-Id until a 2xx, as app servers are told
+                // to (docs/app-server-api.md §9), so the next one cannot overtake it
+                long n = 1;
                 int node = index % NODES;
                 while (sending.get()) {
                     if (!live.contains(node)) {
                         node = live.stream().findFirst().orElse(0);
                     }
-                    n++;
                     try {
                         HttpResponse<String> response = clients[node].http().send(HttpRequest.newBuilder(
                                         URI.create("https://localhost:" + https[node] + path))
                                 .timeout(Duration.ofSeconds(5))
                                 .header("Authorization", "Bearer " + token)
                                 .header("Content-Type", "application/octet-stream")
+                                .header("X-Wakeline-Message-Id", key + "-" + n)
                                 .POST(HttpRequest.BodyPublishers.ofString(key + "#" + n))
                                 .build(), HttpResponse.BodyHandlers.ofString());
                         if (response.statusCode() / 100 == 2) {
                             accepted.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(n);
                             lastAcceptedAt.set(index, System.nanoTime());
+                            n++;
                             sleepQuietly(20);
                         } else {
                             refused.incrementAndGet();
@@ -415,7 +420,7 @@ class ClusterFailoverTest {
     private static void awaitEveryDeviceServed(DeviceSimulator simulator, Map<String, List<Long>> accepted,
             Map<String, List<Long>> processed, AtomicLongArray lastAcceptedAt, long since) throws InterruptedException {
         Map<String, Long> firstAfter = new ConcurrentHashMap<>();
-        EndToEndTest.awaitUntil(RESERVE_BOUND.plusSeconds(30), () -> {
+        awaitUntil(RESERVE_BOUND.plusSeconds(30), () -> {
             if (simulator.stats().linked() != DEVICES) {
                 return false;
             }

@@ -1,5 +1,6 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
 import static io.wakeline.broker.node.TestNodeConfig.APP_A;
 import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
 import static io.wakeline.broker.node.TestNodeConfig.SECRET_A;
@@ -148,11 +149,11 @@ class ControlChannelCrashTest {
                 senders.add(sender);
             }
 
-            EndToEndTest.awaitUntil(Duration.ofSeconds(20), () -> ControlTraffic.total(accepted) >= 150);
+            awaitUntil(Duration.ofSeconds(20), () -> ControlTraffic.total(accepted) >= 150);
             broker.kill(); // SIGKILL mid-stream: no shutdown hooks, no flush
             int acceptedAtKill = ControlTraffic.total(accepted);
             broker = BrokerProcess.start(configFile, dataDir.resolve("broker-2.log"), https, devicePort);
-            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> ControlTraffic.total(accepted) >= acceptedAtKill + 150);
+            awaitUntil(Duration.ofSeconds(30), () -> ControlTraffic.total(accepted) >= acceptedAtKill + 150);
             sending.set(false);
             for (Thread sender : senders) {
                 sender.join(10_000);

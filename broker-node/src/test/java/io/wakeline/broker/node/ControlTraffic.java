@@ -1,5 +1,6 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,7 @@ final class ControlTraffic {
     static void assertEveryAcceptedProcessedOnceInOrder(Map<String, List<Long>> accepted,
             Map<String, List<Long>> processed, Duration wait, DeviceSimulator simulator) throws InterruptedException {
         try {
-            EndToEndTest.awaitUntil(wait, () -> accepted.entrySet().stream()
+            awaitUntil(wait, () -> accepted.entrySet().stream()
                     .allMatch(e -> processed.getOrDefault(e.getKey(), List.of()).containsAll(e.getValue())));
         } catch (AssertionError e) {
             throw new AssertionError("not every accepted message was processed: " + simulator.stats().summaryLine()

@@ -1,5 +1,7 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
+import static io.wakeline.broker.TestWaits.pollUntil;
 import static io.wakeline.broker.node.TestNodeConfig.APP_A;
 import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
 import static io.wakeline.broker.node.TestNodeConfig.SECRET_A;
@@ -160,7 +162,7 @@ class DeviceModelEndToEndTest {
         clock.advance(Duration.ofMillis(BUDGET_PERIOD_MILLIS)); // the next period: the quota is back
         HttpResponse<String> answer = appServer.sendRaw(channelOf(device), token(), "after-refill".getBytes(StandardCharsets.UTF_8));
         assertEquals("received", answer.headers().firstValue("X-WNS-Status").orElse(""), "woken again after the refill");
-        EndToEndTest.awaitUntil(Duration.ofSeconds(5), () -> notifications.get(device).stream()
+        awaitUntil(Duration.ofSeconds(5), () -> notifications.get(device).stream()
                 .anyMatch(n -> n.getPayload().toStringUtf8().equals("after-refill")));
     }
 
@@ -203,25 +205,16 @@ class DeviceModelEndToEndTest {
 
     /** Device reports travel asynchronously: push until the broker's answer shows they have been applied. */
     private static HttpResponse<String> pushUntil(String device, String status) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        HttpResponse<String> response;
-        do {
-            response = appServer.sendRaw(channelOf(device), token(), new byte[] {1}, "X-WNS-RequestForStatus", "true");
-        } while (!status.equals(response.headers().firstValue("X-WNS-Status").orElse("")) && System.nanoTime() < deadline
-                && sleep(50));
-        return response;
+        return pollUntil(Duration.ofSeconds(5),
+                () -> appServer.sendRaw(channelOf(device), token(), new byte[] {1}, "X-WNS-RequestForStatus", "true"),
+                response -> status.equals(response.headers().firstValue("X-WNS-Status").orElse("")));
     }
 
     private static Notification pushAndReceive(String device, String body) throws Exception {
         HttpResponse<String> response = appServer.sendRaw(channelOf(device), token(), body.getBytes(StandardCharsets.UTF_8));
         assertEquals("received", response.headers().firstValue("X-WNS-Status").orElse(""), response::toString);
-        EndToEndTest.awaitUntil(Duration.ofSeconds(5), () -> notifications.getOrDefault(device, List.of()).stream()
+        awaitUntil(Duration.ofSeconds(5), () -> notifications.getOrDefault(device, List.of()).stream()
                 .anyMatch(n -> n.getPayload().toStringUtf8().equals(body)));
         return notifications.get(device).stream().filter(n -> n.getPayload().toStringUtf8().equals(body)).findFirst().orElseThrow();
-    }
-
-    private static boolean sleep(long millis) throws InterruptedException {
-        Thread.sleep(millis);
-        return true;
     }
 }

@@ -1,5 +1,7 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
+import static io.wakeline.broker.TestWaits.pollUntil;
 import static io.wakeline.broker.node.TestNodeConfig.APP_A;
 import static io.wakeline.broker.node.TestNodeConfig.APP_B;
 import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
@@ -14,6 +16,7 @@ import io.wakeline.simulator.ChannelRecord;
 import io.wakeline.simulator.DeviceSimulator;
 import io.wakeline.simulator.SimulatorConfig;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,11 +109,17 @@ abstract class EndToEndTest {
             sent.put(channel.deviceId(), payload);
         }
         awaitUntil(Duration.ofSeconds(20), () -> sent.keySet().stream().allMatch(d -> received.containsKey(d + "|" + APP_A)));
-        Thread.sleep(300); // a duplicate would show up right behind the original
+        // then a marker to every device: a duplicate of the first push would have reached the link before it
+        byte[] marker = "marker".getBytes(StandardCharsets.UTF_8);
+        for (ChannelRecord channel : channels) {
+            assertEquals(200, appServer.sendRaw(channel.channelUri(), token, marker).statusCode());
+        }
+        awaitUntil(Duration.ofSeconds(20), () -> sent.keySet().stream().allMatch(d -> received.get(d + "|" + APP_A).size() >= 2));
         for (Map.Entry<String, byte[]> e : sent.entrySet()) {
             List<byte[]> got = received.get(e.getKey() + "|" + APP_A);
-            assertEquals(1, got.size(), "device " + e.getKey() + " received " + got.size() + " copies");
+            assertEquals(2, got.size(), "device " + e.getKey() + " received " + got.size() + " notifications, not push and marker");
             assertArrayEquals(e.getValue(), got.get(0));
+            assertArrayEquals(marker, got.get(1));
         }
     }
 
@@ -119,15 +128,9 @@ abstract class EndToEndTest {
         String token = appServer.token(APP_B, SECRET_B);
         ChannelRecord channel = channelsOf(APP_B).get(0);
         simulator.disconnect(channel.deviceId());
-        HttpResponse<String> last = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            last = appServer.sendRaw(channel.channelUri(), token, new byte[] {1}, "X-WNS-RequestForStatus", "true");
-            if ("dropped".equals(last.headers().firstValue("X-WNS-Status").orElse(""))) {
-                break;
-            }
-            Thread.sleep(50);
-        }
+        HttpResponse<String> last = pollUntil(Duration.ofSeconds(10),
+                () -> appServer.sendRaw(channel.channelUri(), token, new byte[] {1}, "X-WNS-RequestForStatus", "true"),
+                answer -> "dropped".equals(answer.headers().firstValue("X-WNS-Status").orElse("")));
         assertEquals(200, last.statusCode());
         assertEquals("dropped", last.headers().firstValue("X-WNS-Status").orElse(""));
         assertEquals("disconnected", last.headers().firstValue("X-WNS-DeviceConnectionStatus").orElse(""));
@@ -167,15 +170,5 @@ abstract class EndToEndTest {
         List<ChannelRecord> list = new ArrayList<>(firstPerDevice.values());
         list.sort((a, b) -> a.deviceId().compareTo(b.deviceId()));
         return list;
-    }
-
-    static void awaitUntil(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(20);
-        }
     }
 }

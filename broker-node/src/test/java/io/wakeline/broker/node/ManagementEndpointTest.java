@@ -1,11 +1,11 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
+import io.wakeline.broker.TestClusters;
 import io.wakeline.broker.management.NodeGateways;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +34,7 @@ class ManagementEndpointTest {
         try {
             assertEquals(200, get(management, "/alive").statusCode());
             // start() returns with both gateways bound; the cluster and sharding checks follow within moments
-            EndToEndTest.awaitUntil(Duration.ofSeconds(20), () -> status(management, "/ready") == 200);
+            awaitUntil(Duration.ofSeconds(20), () -> status(management, "/ready") == 200);
 
             HttpResponse<String> metrics = get(management, "/metrics");
             assertEquals(200, metrics.statusCode());
@@ -62,15 +61,14 @@ class ManagementEndpointTest {
                      remotingA, formation + "akka.management.http.port = " + managementA));
              BrokerNode nodeB = BrokerNode.start(TestNodeConfig.node(dirB, TestNodeConfig.freePort(), TestNodeConfig.freePort(),
                      TestNodeConfig.freePort(), formation + "akka.management.http.port = " + managementB))) {
-            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> upMembers(nodeA) == 2 && upMembers(nodeB) == 2);
-            EndToEndTest.awaitUntil(Duration.ofSeconds(20),
+            awaitUntil(Duration.ofSeconds(30), () -> upMembers(nodeA) == 2 && upMembers(nodeB) == 2);
+            awaitUntil(Duration.ofSeconds(20),
                     () -> status(managementA, "/ready") == 200 && status(managementB, "/ready") == 200);
         }
     }
 
     private static long upMembers(BrokerNode node) {
-        return StreamSupport.stream(Cluster.get(node.system()).state().getMembers().spliterator(), false)
-                .filter(member -> member.status() == MemberStatus.up()).count();
+        return TestClusters.upMembers(node.system());
     }
 
     private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

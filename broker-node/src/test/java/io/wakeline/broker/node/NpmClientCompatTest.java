@@ -1,5 +1,7 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
+import static io.wakeline.broker.TestWaits.pollUntil;
 import static io.wakeline.broker.node.TestNodeConfig.APP_A;
 import static io.wakeline.broker.node.TestNodeConfig.APP_B;
 import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
@@ -179,16 +181,6 @@ class NpmClientCompatTest {
         return job;
     }
 
-    private static void awaitUntil(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     // ---- wns ------------------------------------------------------------------------------------------
 
     @Test
@@ -253,16 +245,10 @@ class NpmClientCompatTest {
         ChannelRecord channelOfB = channelOf(APP_B);
         simulator.disconnect(DEVICE);
         try {
-            JsonNode dropped = null;
-            for (int attempt = 0; attempt < 50; attempt++) {
-                dropped = runNode("wns-send.js", JSON.createArrayNode()
-                        .add(wnsJob("toast", channelOfB.channelUri(), APP_B, SECRET_B).put("text", "offline"))
-                        .toString()).get(0);
-                if ("dropped".equals(dropped.path("notificationStatus").asText())) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
+            JsonNode dropped = pollUntil(Duration.ofSeconds(10), () -> runNode("wns-send.js", JSON.createArrayNode()
+                            .add(wnsJob("toast", channelOfB.channelUri(), APP_B, SECRET_B).put("text", "offline"))
+                            .toString()).get(0),
+                    answer -> "dropped".equals(answer.path("notificationStatus").asText()));
             assertFalse(dropped.get("ok").asBoolean());
             assertEquals(200, dropped.get("statusCode").asInt(), "WNS answers 200 dropped for a toast to an offline device");
             assertEquals("dropped", dropped.get("notificationStatus").asText());
@@ -329,15 +315,10 @@ class NpmClientCompatTest {
         JsonNode keys = runNode("web-push.js", "keys");
         WebPushSubscriptionRecord subscription = simulator.subscribeWebPush(DEVICE, APP_A, new byte[0]);
         simulator.unsubscribeWebPush(DEVICE, subscription.subscriptionId());
-        JsonNode result = null;
-        for (int attempt = 0; attempt < 50; attempt++) {
-            result = runNode("web-push.js", "send",
-                    toSendJobs(JSON.createArrayNode().add(webPushJob(subscription, keys, "late", keys.get("vapid")))).toString()).get(0);
-            if (result.get("statusCode").asInt() == 410) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        JsonNode result = pollUntil(Duration.ofSeconds(10), () -> runNode("web-push.js", "send",
+                        toSendJobs(JSON.createArrayNode().add(webPushJob(subscription, keys, "late", keys.get("vapid"))))
+                                .toString()).get(0),
+                answer -> answer.get("statusCode").asInt() == 410);
         assertWebPushError(result, 410);
     }
 

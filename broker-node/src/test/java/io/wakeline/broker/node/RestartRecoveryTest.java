@@ -1,5 +1,6 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
 import static io.wakeline.broker.node.TestNodeConfig.APP_A;
 import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
 import static io.wakeline.broker.node.TestNodeConfig.SECRET_A;
@@ -73,7 +74,7 @@ class RestartRecoveryTest {
             long handshakesBefore = simulator.stats().handshakesCompleted();
             try (BrokerNode second = BrokerNode.start(TestNodeConfig.node(dataDir, https, devicePort, 0, database, ""))) {
                 DeviceSimulator sim = simulator;
-                EndToEndTest.awaitUntil(Duration.ofSeconds(30),
+                awaitUntil(Duration.ofSeconds(30),
                         () -> sim.stats().handshakesCompleted() >= handshakesBefore + 20 && sim.stats().connected() == 20);
                 AppServerClient appServer = new AppServerClient(second.appGatewayUrl(), second.certificatePem());
                 String token = appServer.token(APP_A, SECRET_A);
@@ -82,7 +83,7 @@ class RestartRecoveryTest {
                 HttpResponse<String> response = appServer.sendRaw(old.channelUri(), token, payload);
                 assertEquals(200, response.statusCode(), "a channel issued before the restart must still be known");
                 assertEquals("received", response.headers().firstValue("X-WNS-Status").orElse(""));
-                EndToEndTest.awaitUntil(Duration.ofSeconds(10), () -> received.containsKey(old.deviceId()));
+                awaitUntil(Duration.ofSeconds(10), () -> received.containsKey(old.deviceId()));
                 assertArrayEquals(payload, received.get(old.deviceId()));
 
                 appServer.token(APP_C, "secret-c"); // the app registered over the admin endpoint is still known

@@ -1,5 +1,6 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
 import static io.wakeline.broker.node.TestNodeConfig.APP_A;
 import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
 import static io.wakeline.broker.node.TestNodeConfig.SECRET_A;
@@ -7,11 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.cluster.MemberStatus;
 import akka.cluster.sharding.typed.GetShardRegionState;
 import akka.cluster.sharding.ShardRegion;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.cluster.typed.Cluster;
+import io.wakeline.broker.TestClusters;
 import io.wakeline.broker.TestDatabase;
 import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.simulator.ChannelRecord;
@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -63,7 +62,7 @@ class TwoNodeTest {
                      entityRole + "akka.cluster.roles = [\"entities\"]"));
              BrokerNode nodeA = BrokerNode.start(TestNodeConfig.node(dirA, TestNodeConfig.freePort(), TestNodeConfig.freePort(), 0, database,
                      entityRole + "akka.cluster.seed-nodes = [\"akka://wakeline@127.0.0.1:" + remotingB + "\"]"))) {
-            EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> upMembers(nodeA) == 2);
+            awaitUntil(Duration.ofSeconds(30), () -> upMembers(nodeA) == 2);
 
             Map<String, byte[]> received = new ConcurrentHashMap<>();
             try (DeviceSimulator simulator = DeviceSimulator.start(SimulatorConfig.builder()
@@ -82,7 +81,7 @@ class TwoNodeTest {
                     HttpResponse<String> response = appServer.sendRaw(viaNodeA, token, payload);
                     assertEquals("received", response.headers().firstValue("X-WNS-Status").orElse(""), response::toString);
                 }
-                EndToEndTest.awaitUntil(Duration.ofSeconds(10), () -> received.size() == DEVICES);
+                awaitUntil(Duration.ofSeconds(10), () -> received.size() == DEVICES);
 
                 assertEquals(DEVICES, entityIdsOn(nodeB).size(), "every device entity lives on node B");
                 assertEquals(0, nodeB.deviceGateway().attachedLinks(), "no device link is on node B");
@@ -109,7 +108,7 @@ class TwoNodeTest {
                          0, database, entityRole + seed));
                  BrokerNode nodeC = BrokerNode.start(TestNodeConfig.node(dirC, TestNodeConfig.freePort(), TestNodeConfig.freePort(),
                          0, database, entityRole + seed + "akka.cluster.roles = [\"entities\"]"))) {
-                EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> upMembers(nodeA) == 3);
+                awaitUntil(Duration.ofSeconds(30), () -> upMembers(nodeA) == 3);
                 Map<String, byte[]> received = new ConcurrentHashMap<>();
                 try (DeviceSimulator simulator = DeviceSimulator.start(SimulatorConfig.builder()
                         .host("127.0.0.1").port(nodeA.deviceGatewayPort()).deviceCount(DEVICES).deviceIdPrefix("moved-")
@@ -121,8 +120,8 @@ class TwoNodeTest {
                     assertTrue(onB > 0, "some entities live on node B: " + onB + " of " + DEVICES);
 
                     nodeB.close(); // leaves the cluster; its shards are handed off
-                    EndToEndTest.awaitUntil(Duration.ofSeconds(30), () -> upMembers(nodeA) == 2);
-                    EndToEndTest.awaitUntil(Duration.ofSeconds(30),
+                    awaitUntil(Duration.ofSeconds(30), () -> upMembers(nodeA) == 2);
+                    awaitUntil(Duration.ofSeconds(30),
                             () -> nodeA.deviceGateway().metrics().entitiesReattached() >= onB);
 
                     AppServerClient appServer = new AppServerClient(nodeA.appGatewayUrl(), nodeA.certificatePem());
@@ -134,7 +133,7 @@ class TwoNodeTest {
                         assertEquals("received", response.headers().firstValue("X-WNS-Status").orElse(""),
                                 () -> channel.deviceId() + " " + response + " " + response.body());
                     }
-                    EndToEndTest.awaitUntil(Duration.ofSeconds(10), () -> received.size() == DEVICES
+                    awaitUntil(Duration.ofSeconds(10), () -> received.size() == DEVICES
                             && received.values().stream().allMatch(p -> new String(p, StandardCharsets.UTF_8).startsWith("after")));
                     assertEquals(DEVICES, entityIdsOn(nodeC).size(), "every entity now lives on node C");
                     assertEquals(DEVICES, simulator.stats().handshakesCompleted(), "no device had to reconnect");
@@ -146,8 +145,7 @@ class TwoNodeTest {
     }
 
     private static long upMembers(BrokerNode node) {
-        var members = Cluster.get(node.system()).state().getMembers();
-        return StreamSupport.stream(members.spliterator(), false).filter(m -> m.status() == MemberStatus.up()).count();
+        return TestClusters.upMembers(node.system());
     }
 
     private static Set<String> entityIdsOn(BrokerNode node) {

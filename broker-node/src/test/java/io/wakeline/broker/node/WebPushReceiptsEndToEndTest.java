@@ -1,5 +1,6 @@
 package io.wakeline.broker.node;
 
+import static io.wakeline.broker.TestWaits.awaitUntil;
 import static io.wakeline.broker.node.TestNodeConfig.APP_A;
 import static io.wakeline.broker.node.TestNodeConfig.FLEET_SECRET;
 import static io.wakeline.broker.node.TestNodeConfig.SECRET_A;
@@ -126,12 +127,28 @@ class WebPushReceiptsEndToEndTest {
         return JSON.readTree(event.data());
     }
 
+    /**
+     * "Nothing more on this stream": a marker message to {@code endpoint} asks for its receipt on the same receipt
+     * subscription, and its receipt must be the stream's next event; a receipt recorded before it would come first.
+     * Returns the marker's message resource.
+     */
+    private static String assertNextReceiptIsAMarker(EventStreamClient stream, String endpoint, String receiptSubscription)
+            throws Exception {
+        HttpResponse<String> marker = push(endpoint, "60", "Prefer", "respond-async",
+                "Link", "<" + receiptSubscription + ">; " + RECEIPT_REL);
+        assertEquals(receiptSubscription, receiptLink(marker));
+        JsonNode next = data(stream.next(WAIT));
+        assertEquals(location(marker), next.get("message").asText(), "the marker's receipt comes next");
+        assertEquals("acknowledged", next.get("fate").asText());
+        return location(marker);
+    }
+
     /** Disconnects and waits until the broker's entity has seen it (a raw send reports "disconnected"). */
     private static void takeOffline(String deviceId) throws Exception {
         String channel = simulator.channels().stream().filter(c -> c.deviceId().equals(deviceId))
                 .map(ChannelRecord::channelUri).findFirst().orElseThrow();
         simulator.disconnect(deviceId);
-        EndToEndTest.awaitUntil(WAIT, () -> {
+        awaitUntil(WAIT, () -> {
             try {
                 return "disconnected".equals(appServer.sendRaw(channel, token, new byte[] {1}, "X-WNS-RequestForStatus", "true")
                         .headers().firstValue("X-WNS-DeviceConnectionStatus").orElse(""));
@@ -175,10 +192,9 @@ class WebPushReceiptsEndToEndTest {
             assertEquals(410, receipt.get("status").asInt());
             assertEquals("expired", receipt.get("fate").asText());
             simulator.connect(device);
-            EndToEndTest.awaitUntil(WAIT, () -> simulator.stats().summaryLine().contains("linked=" + DEVICES));
-            Thread.sleep(500);
-            assertTrue(webPushes.getOrDefault(device, List.of()).isEmpty(), "never delivered after its TTL");
-            assertTrue(stream.drain().isEmpty(), "one receipt per message");
+            awaitUntil(WAIT, () -> simulator.stats().summaryLine().contains("linked=" + DEVICES));
+            assertNextReceiptIsAMarker(stream, subscription.endpoint(), receiptSubscription); // one receipt per message
+            assertEquals(1, webPushes.get(device).size(), "never delivered after its TTL: the device got the marker only");
         }
     }
 
@@ -211,12 +227,12 @@ class WebPushReceiptsEndToEndTest {
                 "Link", "<" + receiptSubscription + ">; " + RECEIPT_REL);
         assertEquals(201, notAsked.statusCode(), notAsked.body());
         assertTrue(notAsked.headers().firstValue("Link").isEmpty());
-        EndToEndTest.awaitUntil(WAIT, () -> webPushes.getOrDefault("receipts-3", List.of()).size() == 2);
+        awaitUntil(WAIT, () -> webPushes.getOrDefault("receipts-3", List.of()).size() == 2);
 
         try (EventStreamClient stream = receipts(receiptSubscription, Optional.empty())) {
             assertEquals(location(asked), data(stream.next(WAIT)).get("message").asText());
-            Thread.sleep(1500); // the other message was acked too; its receipt would have been recorded by now
-            assertEquals(List.of(), stream.drain());
+            // the other message was acked too, before the marker was sent: a receipt of it would come first
+            assertNextReceiptIsAMarker(stream, subscription.endpoint(), receiptSubscription);
         }
     }
 
@@ -243,7 +259,7 @@ class WebPushReceiptsEndToEndTest {
         // away, then a third message is acked while nobody reads
         HttpResponse<String> three = push(first.endpoint(), "60", "Prefer", "respond-async", "Link", handBack);
         assertEquals(receiptSubscription, receiptLink(three));
-        EndToEndTest.awaitUntil(WAIT, () -> webPushes.getOrDefault("receipts-4", List.of()).size() == 3);
+        awaitUntil(WAIT, () -> webPushes.getOrDefault("receipts-4", List.of()).size() == 3);
 
         try (EventStreamClient resumed = receipts(receiptSubscription, Optional.of(seen))) {
             List<EventStreamClient.Event> events = resumed.take(2, WAIT);
@@ -272,14 +288,12 @@ class WebPushReceiptsEndToEndTest {
         String theirs = receiptLink(push(other.endpoint(), "60", "Prefer", "respond-async"));
         try (EventStreamClient stream = receipts(theirs, Optional.empty())) {
             JsonNode only = data(stream.next(WAIT));
-            Thread.sleep(500);
-            assertEquals(List.of(), stream.drain());
             assertFalse(only.get("message").asText().isEmpty());
+            assertNextReceiptIsAMarker(stream, other.endpoint(), theirs);
         }
         try (EventStreamClient stream = receipts(mine, Optional.empty())) {
             assertEquals(1, stream.take(1, WAIT).size());
-            Thread.sleep(500);
-            assertEquals(List.of(), stream.drain());
+            assertNextReceiptIsAMarker(stream, subscription.endpoint(), mine);
         }
     }
 }

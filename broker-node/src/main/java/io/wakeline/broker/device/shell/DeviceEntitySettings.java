@@ -10,8 +10,8 @@ import java.time.Duration;
 /**
  * {@code wakeline.device.*} and {@code wakeline.control-channels.*} (reference.conf).
  *
- * @param askTimeout bound on an ask from a gateway (the app-server routes, a device's link) to a device entity:
- *                   the sharding hop, and the entity's recovery when it was not running
+ * @param askTimeout bound on an ask from the device gateway (a device's link) to its entity: the sharding hop, and
+ *                   the entity's recovery when it was not running (the app gateway has its own bound)
  */
 public record DeviceEntitySettings(
         Duration passivateAfterIdle, int snapshotEvery, Duration channelLifetime, Duration askTimeout, String entityRole,

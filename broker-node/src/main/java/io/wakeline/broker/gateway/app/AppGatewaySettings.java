@@ -13,7 +13,8 @@ import java.time.Duration;
  *
  * @param publicBaseUrl  scheme://host[:port] that channel URIs start with; no trailing slash
  * @param debugTrace     the {@code X-WNS-Debug-Trace} value naming this node; empty = derive from the cluster address
- * @param askTimeout     how long a send waits for the device side before answering 503
+ * @param deviceAskTimeout how long an app server's request waits for the device's entity (the ask through cluster
+ *                       sharding) before it is answered 503; the only timeout on that hop
  * @param retryAfter     the {@code Retry-After} of a 503
  * @param bodyTimeout    how long reading a request body may take
  * @param accessTokenTtl lifetime of an issued access token (wns-spec 1.11)
@@ -27,7 +28,7 @@ public record AppGatewaySettings(
         int port,
         String publicBaseUrl,
         String debugTrace,
-        Duration askTimeout,
+        Duration deviceAskTimeout,
         Duration retryAfter,
         Duration bodyTimeout,
         Duration accessTokenTtl,
@@ -50,7 +51,7 @@ public record AppGatewaySettings(
                 port,
                 base,
                 c.getString("debug-trace"),
-                c.getDuration("ask-timeout"),
+                c.getDuration("device-ask-timeout"),
                 c.getDuration("retry-after"),
                 c.getDuration("body-timeout"),
                 c.getDuration("access-token-ttl"),

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.wakeline.broker.channel.ChannelTokenSealer;
 import io.wakeline.broker.channel.WebPushSubscriptionSealer;
+import io.wakeline.broker.gateway.oauth.AccessTokenSealer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

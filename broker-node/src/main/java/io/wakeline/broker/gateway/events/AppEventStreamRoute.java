@@ -5,21 +5,16 @@ import static akka.http.javadsl.server.Directives.extractRequest;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.path;
 
-import akka.actor.typed.ActorSystem;
-import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
-import akka.http.javadsl.model.StatusCodes;
-import akka.http.javadsl.model.headers.HttpChallenge;
-import akka.http.javadsl.model.headers.RetryAfter;
-import akka.http.javadsl.model.headers.WWWAuthenticate;
 import akka.http.javadsl.server.Route;
 import io.wakeline.broker.app.events.AppEventLog;
-import io.wakeline.broker.app.events.AppEventsSettings;
-import io.wakeline.broker.gateway.app.AccessTokenSealer;
 import io.wakeline.broker.gateway.events.EventStreamRequestRules.Decision;
+import io.wakeline.broker.gateway.http.HeadReader;
+import io.wakeline.broker.gateway.http.Rejection;
+import io.wakeline.broker.gateway.http.RejectionRenderer;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,59 +26,41 @@ import org.slf4j.LoggerFactory;
  */
 public final class AppEventStreamRoute {
     private static final Logger log = LoggerFactory.getLogger(AppEventStreamRoute.class);
-    private static final String BEARER_REALM = "wakeline-events";
+    private static final RejectionRenderer REJECTIONS = new RejectionRenderer(RejectionRenderer.Form.PLAIN_TEXT,
+            RejectionRenderer.bearerChallenge("wakeline-events"), List.of(HttpMethods.GET), 410);
 
-    private final AppEventsSettings settings;
     private final EventStreamRequestRules rules;
-    private final StreamSlots slots;
-    private final Clock clock;
     private final EventLogStream stream;
+    private final Clock clock;
 
-    public AppEventStreamRoute(ActorSystem<?> system, AppEventsSettings settings, AccessTokenSealer accessTokens,
-                               Clock clock) {
-        this.settings = settings;
-        this.rules = new EventStreamRequestRules(accessTokens);
-        this.slots = new StreamSlots(settings.maxStreamsPerApp());
+    public AppEventStreamRoute(EventStreamRequestRules rules, EventLogStream stream, Clock clock) {
+        this.rules = rules;
+        this.stream = stream;
         this.clock = clock;
-        this.stream = new EventLogStream(system, settings);
     }
 
     public Route route() {
-        return path("events", () -> get(() -> extractRequest(this::handle)));
+        return path("events", () -> get(() -> extractRequest(request -> complete(handle(request)))));
     }
 
-    private Route handle(HttpRequest request) {
-        Decision decision = rules.check(headOf(request), clock.millis());
+    private HttpResponse handle(HttpRequest request) {
+        Decision decision = rules.check(HeadReader.read(request, EventStreamRequestRules.READ_HEADERS::contains),
+                clock.millis());
         if (decision instanceof Decision.Rejected rejected) {
-            log.debug("Event stream refused status={} reason={}", rejected.kind().httpStatus(), rejected.description());
-            HttpResponse response = HttpResponse.create().withStatus(rejected.kind().httpStatus())
-                    .withEntity(rejected.description());
-            if (rejected.kind() == Decision.Kind.UNAUTHORIZED) {
-                response = response.addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", BEARER_REALM)));
-            }
-            return complete(response);
+            log.debug("Event stream refused kind={} reason={}", rejected.rejection().kind(), rejected.rejection().description());
+            return REJECTIONS.render(rejected.rejection());
         }
         Decision.Open open = (Decision.Open) decision;
-        if (!slots.tryAcquire(open.appId())) {
-            log.info("Event stream refused, too many streams appId={} open={}", open.appId(), slots.open(open.appId()));
-            return complete(HttpResponse.create().withStatus(StatusCodes.TOO_MANY_REQUESTS)
-                    .addHeader(RetryAfter.create(settings.heartbeat().toSeconds()))
-                    .withEntity("At most " + settings.maxStreamsPerApp() + " event streams per app"));
-        }
-        log.debug("Event stream opened appId={} after={}", open.appId(), open.afterEventId());
-        return complete(stream.response(open.appId(), open.afterEventId(), () -> slots.release(open.appId())));
-    }
-
-    private static EventStreamRequestRules.Head headOf(HttpRequest request) {
-        List<String> authorization = new ArrayList<>(1);
-        List<String> lastEventId = new ArrayList<>(1);
-        for (HttpHeader header : request.getHeaders()) {
-            if (header.is("authorization")) {
-                authorization.add(header.value());
-            } else if (header.is("last-event-id")) {
-                lastEventId.add(header.value());
-            }
-        }
-        return new EventStreamRequestRules.Head(authorization, lastEventId, request.getUri().query().get("after"));
+        return stream.open(open.appId(), open.afterEventId())
+                .map(response -> {
+                    log.debug("Event stream opened appId={} after={}", open.appId(), open.afterEventId());
+                    return response;
+                })
+                .orElseGet(() -> {
+                    log.info("Event stream refused, too many streams appId={} open={}", open.appId(),
+                            stream.openStreams(open.appId()));
+                    return REJECTIONS.render(new Rejection(Rejection.Kind.TOO_MANY_REQUESTS,
+                            "At most " + stream.maxStreams() + " event streams per app").withRetryAfter(stream.retryAfter()));
+                });
     }
 }

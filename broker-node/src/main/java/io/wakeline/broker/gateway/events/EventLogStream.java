@@ -17,8 +17,10 @@ import akka.util.ByteString;
 import io.wakeline.broker.app.events.AppEvent;
 import io.wakeline.broker.app.events.AppEventLog;
 import io.wakeline.broker.app.events.AppEventsSettings;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One {@link AppEventLog} as a resumable Server-Sent Events response: each event's {@code id} is
@@ -26,25 +28,54 @@ import java.util.List;
  * {@code Last-Event-ID} continues right after it. Recorded events are
  * replayed, then the read journal is polled for new ones ({@code jdbc-read-journal.refresh-interval}); idle
  * streams get comment lines every {@code stream.heartbeat}. Serves {@code GET /events} (an app's log) and
- * {@code GET /wp/r/…} (a Web Push receipt subscription's log).
+ * {@code GET /wp/r/…} (a Web Push receipt subscription's log), at most {@code stream.max-streams-per-app} at once
+ * per log on this node.
  */
 public final class EventLogStream {
     private final ActorSystem<?> system;
     private final AppEventsSettings settings;
+    private final StreamSlots slots;
     /** Looked up on the first stream: gateways on the in-memory journal (tests) never touch the JDBC one. */
     private volatile EventsByPersistenceIdQuery journal;
 
     public EventLogStream(ActorSystem<?> system, AppEventsSettings settings) {
         this.system = system;
         this.settings = settings;
+        this.slots = new StreamSlots(settings.maxStreamsPerApp());
     }
 
-    /** {@code 200 text/event-stream} with log {@code logId}'s events after event {@code afterEventId}; stays open. */
-    public HttpResponse response(String logId, long afterEventId, Runnable whenEnded) {
-        return HttpResponse.create()
+    /**
+     * {@code 200 text/event-stream} with log {@code logId}'s events after event {@code afterEventId}; stays open. Empty
+     * when the log already has its most streams open here: the caller answers 429 with {@link #retryAfter()}.
+     */
+    public Optional<HttpResponse> open(String logId, long afterEventId) {
+        if (!slots.tryAcquire(logId)) {
+            return Optional.empty();
+        }
+        Source<ByteString, NotUsed> frames;
+        try {
+            frames = frames(logId, afterEventId, () -> slots.release(logId));
+        } catch (RuntimeException e) {
+            slots.release(logId);
+            throw e;
+        }
+        return Optional.of(HttpResponse.create()
                 .addHeaders(List.of(CacheControl.create(CacheDirectives.NO_CACHE), RawHeader.create("X-Accel-Buffering", "no")))
-                .withEntity(HttpEntities.create(MediaTypes.TEXT_EVENT_STREAM.toContentType(),
-                        frames(logId, afterEventId, whenEnded)));
+                .withEntity(HttpEntities.create(MediaTypes.TEXT_EVENT_STREAM.toContentType(), frames)));
+    }
+
+    /** Streams open on {@code logId} here. */
+    public int openStreams(String logId) {
+        return slots.open(logId);
+    }
+
+    public int maxStreams() {
+        return settings.maxStreamsPerApp();
+    }
+
+    /** When a refused reader may try again: a heartbeat, the time it takes a proxy to notice a reader gone. */
+    public Duration retryAfter() {
+        return settings.heartbeat();
     }
 
     private Source<ByteString, NotUsed> frames(String logId, long afterEventId, Runnable whenEnded) {

@@ -1,27 +1,26 @@
 package io.wakeline.broker.gateway.events;
 
-import io.wakeline.broker.gateway.app.AccessToken;
-import io.wakeline.broker.gateway.app.AccessTokenSealer;
+import io.wakeline.broker.gateway.http.Rejection;
+import io.wakeline.broker.gateway.http.RequestHead;
+import io.wakeline.broker.gateway.oauth.BearerAuthentication;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Decides on a {@code GET /events} request: whose stream (the app of the bearer access token, the same OAuth
  * token as for sends) and where it resumes ({@code Last-Event-ID}, else {@code ?after=}, else from the start).
+ * Plain Java.
  */
 public final class EventStreamRequestRules {
-    private static final String BEARER = "Bearer ";
+    /** The headers the rules read. */
+    public static final List<String> READ_HEADERS = List.of("authorization", "last-event-id");
     /** Sequence numbers are positive longs: 19 digits at most. */
     private static final int MAX_ID_LENGTH = 19;
 
-    private final AccessTokenSealer accessTokens;
+    private final BearerAuthentication authentication;
 
-    public EventStreamRequestRules(AccessTokenSealer accessTokens) {
-        this.accessTokens = accessTokens;
-    }
-
-    /** The parts of the request the rules look at; header lists hold every occurrence. */
-    public record Head(List<String> authorization, List<String> lastEventId, Optional<String> after) {
+    public EventStreamRequestRules(BearerAuthentication authentication) {
+        this.authentication = authentication;
     }
 
     public sealed interface Decision {
@@ -29,48 +28,21 @@ public final class EventStreamRequestRules {
         record Open(String appId, long afterEventId) implements Decision {
         }
 
-        record Rejected(Kind kind, String description) implements Decision {
-        }
-
-        enum Kind {
-            UNAUTHORIZED(401), BAD_REQUEST(400);
-
-            private final int httpStatus;
-
-            Kind(int httpStatus) {
-                this.httpStatus = httpStatus;
-            }
-
-            public int httpStatus() {
-                return httpStatus;
-            }
+        record Rejected(Rejection rejection) implements Decision {
         }
     }
 
-    public Decision check(Head head, long nowMillis) {
-        if (head.authorization().size() != 1) {
-            return unauthorized(head.authorization().isEmpty()
-                    ? "Missing Authorization header" : "More than one Authorization header");
+    public Decision check(RequestHead head, long nowMillis) {
+        BearerAuthentication.Outcome caller = authentication.authenticate(head, nowMillis);
+        if (caller instanceof BearerAuthentication.Outcome.Refused refused) {
+            return new Decision.Rejected(new Rejection(Rejection.Kind.UNAUTHORIZED, refused.description()));
         }
-        String credentials = head.authorization().get(0);
-        if (credentials.length() <= BEARER.length()
-                || !credentials.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return unauthorized("Authorization must be a Bearer access token");
-        }
-        String sealed = credentials.substring(BEARER.length()).trim();
-        if (sealed.length() > AccessTokenSealer.MAX_SEALED_LENGTH
-                || !(accessTokens.open(sealed) instanceof AccessTokenSealer.Opened.Valid valid)) {
-            return unauthorized("Invalid access token");
-        }
-        AccessToken token = valid.token();
-        if (token.isExpiredAt(nowMillis)) {
-            return unauthorized("Access token expired");
-        }
-        Resume resume = resumeFrom(head.lastEventId(), head.after());
+        Resume resume = resumeFrom(head);
         if (resume instanceof Resume.Invalid invalid) {
-            return badRequest(invalid.description());
+            return new Decision.Rejected(new Rejection(Rejection.Kind.BAD_REQUEST, invalid.description()));
         }
-        return new Decision.Open(token.packageSid(), ((Resume.After) resume).eventId());
+        String appId = ((BearerAuthentication.Outcome.Authenticated) caller).token().packageSid();
+        return new Decision.Open(appId, ((Resume.After) resume).eventId());
     }
 
     /** Where an event stream resumes: after an event id, or (0) from the start; or why the request is invalid. */
@@ -86,11 +58,12 @@ public final class EventStreamRequestRules {
      * {@code Last-Event-ID} (every occurrence), else {@code ?after=}, else from the start; shared by every event
      * stream of the gateway ({@code /events}, Web Push receipt subscriptions).
      */
-    public static Resume resumeFrom(List<String> lastEventId, Optional<String> after) {
+    public static Resume resumeFrom(RequestHead head) {
+        List<String> lastEventId = head.all("last-event-id");
         if (lastEventId.size() > 1) {
             return new Resume.Invalid("More than one Last-Event-ID header");
         }
-        Optional<String> resume = lastEventId.isEmpty() ? after : Optional.of(lastEventId.get(0));
+        Optional<String> resume = lastEventId.isEmpty() ? head.queryParameter("after") : Optional.of(lastEventId.get(0));
         if (resume.isEmpty() || resume.get().isBlank()) {
             return new Resume.After(0);
         }
@@ -110,13 +83,5 @@ public final class EventStreamRequestRules {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-    }
-
-    private static Decision unauthorized(String description) {
-        return new Decision.Rejected(Decision.Kind.UNAUTHORIZED, description);
-    }
-
-    private static Decision badRequest(String description) {
-        return new Decision.Rejected(Decision.Kind.BAD_REQUEST, description);
     }
 }

@@ -3,7 +3,7 @@ package io.wakeline.broker.gateway.events;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Open event streams per app on this node, at most {@code maxPerApp} each. */
-public final class StreamSlots {
+final class StreamSlots {
     private final int maxPerApp;
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 

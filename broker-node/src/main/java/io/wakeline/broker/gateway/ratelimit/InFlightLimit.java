@@ -1,6 +1,9 @@
 package io.wakeline.broker.gateway.ratelimit;
 
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Bounds the sends this node works on at once (read body, ask the device side, answer). Past the bound a send is
@@ -18,8 +21,29 @@ public final class InFlightLimit {
         this.max = max;
     }
 
-    /** Takes a slot if one is free; the caller must {@link #release()} it exactly once. */
-    public boolean tryAcquire() {
+    /**
+     * Runs {@code send} in a free slot, which is given back when its stage completes, or at once if it throws;
+     * empty, without running it, when every slot is taken.
+     */
+    public <T> Optional<CompletionStage<T>> tryRun(Supplier<? extends CompletionStage<T>> send) {
+        if (!tryAcquire()) {
+            return Optional.empty();
+        }
+        CompletionStage<T> running;
+        try {
+            running = send.get();
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+        return Optional.of(running.whenComplete((value, failure) -> release()));
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    private boolean tryAcquire() {
         while (true) {
             int current = inFlight.get();
             if (current >= max) {
@@ -31,11 +55,7 @@ public final class InFlightLimit {
         }
     }
 
-    public void release() {
+    private void release() {
         inFlight.decrementAndGet();
-    }
-
-    public int inFlight() {
-        return inFlight.get();
     }
 }

@@ -5,12 +5,14 @@ import io.wakeline.broker.channel.WebPushSubscriptionToken;
 import io.wakeline.broker.device.WebPushUrgency;
 import java.net.URI;
 import java.net.URISyntaxException;
+import io.wakeline.broker.gateway.http.Rejection;
+import io.wakeline.broker.gateway.http.RequestHead;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,24 +68,6 @@ public final class WebPushRequestRules {
     }
 
     /**
-     * What the route knows before reading the body.
-     *
-     * @param headers request headers by lower-case name (all values, in order)
-     */
-    public record Head(String method, String sealedSubscription, Map<String, List<String>> headers,
-                       OptionalLong contentLength) {
-
-        Optional<String> single(String lowerCaseName) {
-            List<String> values = headers.getOrDefault(lowerCaseName, List.of());
-            return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0).trim());
-        }
-
-        boolean repeated(String lowerCaseName) {
-            return headers.getOrDefault(lowerCaseName, List.of()).size() > 1;
-        }
-    }
-
-    /**
      * An accepted send, before its body is read.
      *
      * @param ttlSeconds      the TTL kept (the requested one, shortened to the maximum)
@@ -129,22 +113,6 @@ public final class WebPushRequestRules {
         }
     }
 
-    /** A refused send: which answer, and why (for the error body). */
-    public record Rejection(Kind kind, String reason) {
-
-        public enum Kind {
-            BAD_REQUEST,
-            /** No VAPID credentials for a restricted subscription: 401 with {@code WWW-Authenticate: vapid}. */
-            UNAUTHORIZED,
-            FORBIDDEN,
-            NOT_FOUND,
-            /** Expired or removed subscription: 410 or 404 as configured. */
-            GONE,
-            METHOD_NOT_ALLOWED,
-            PAYLOAD_TOO_LARGE
-        }
-    }
-
     public sealed interface Decision {
         record Send(Accepted accepted) implements Decision {
         }
@@ -153,11 +121,12 @@ public final class WebPushRequestRules {
         }
     }
 
-    public Decision checkHead(Head head, long nowMillis) {
+    /** {@code sealedSubscription}: the token part of the push resource's path. */
+    public Decision checkHead(RequestHead head, String sealedSubscription, long nowMillis) {
         if (!"POST".equals(head.method())) {
             return reject(Rejection.Kind.METHOD_NOT_ALLOWED, "Only POST is supported on a push resource");
         }
-        Optional<WebPushSubscriptionToken> opened = subscriptions.open(head.sealedSubscription());
+        Optional<WebPushSubscriptionToken> opened = subscriptions.open(sealedSubscription);
         if (opened.isEmpty()) {
             return reject(Rejection.Kind.NOT_FOUND, "Not a push resource of this service");
         }
@@ -220,7 +189,7 @@ public final class WebPushRequestRules {
             return reject(Rejection.Kind.BAD_REQUEST, "Topic must be 1 to 32 base64url characters");
         }
 
-        boolean respondAsync = head.headers().getOrDefault("prefer", List.of()).stream()
+        boolean respondAsync = head.all("prefer").stream()
                 .flatMap(value -> Arrays.stream(value.split(",")))
                 .map(preference -> preference.split(";")[0].trim().toLowerCase(Locale.ROOT))
                 .anyMatch("respond-async"::equals);
@@ -288,9 +257,9 @@ public final class WebPushRequestRules {
      * {@code urn:ietf:params:push:receipt} (RFC 8030 §5.1), and {@code Push-Receipt} (the header of the drafts
      * before it, still sent by some libraries). The same URI given both ways counts once.
      */
-    private static List<String> receiptSubscriptionsHandedBack(Head head) {
-        java.util.LinkedHashSet<String> uris = new java.util.LinkedHashSet<>();
-        for (String value : head.headers().getOrDefault("link", List.of())) {
+    private static List<String> receiptSubscriptionsHandedBack(RequestHead head) {
+        Set<String> uris = new LinkedHashSet<>();
+        for (String value : head.all("link")) {
             Matcher link = LINK_VALUE.matcher(value);
             while (link.find()) {
                 Matcher rel = REL_PARAMETER.matcher(link.group(2));
@@ -302,7 +271,7 @@ public final class WebPushRequestRules {
                 }
             }
         }
-        for (String value : head.headers().getOrDefault("push-receipt", List.of())) {
+        for (String value : head.all("push-receipt")) {
             uris.add(value.trim());
         }
         return List.copyOf(uris);

@@ -23,6 +23,9 @@ import io.wakeline.broker.device.Push;
 import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.device.CachePolicy;
 import io.wakeline.broker.device.WnsPush;
+import io.wakeline.broker.gateway.oauth.AccessToken;
+import io.wakeline.broker.gateway.oauth.AccessTokenSealer;
+import io.wakeline.broker.gateway.wns.ChannelUris;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -108,7 +111,7 @@ class AppGatewayHttpsTest {
                         new PushOutcome.Dropped(DeviceConnectionStatus.TEMP_DISCONNECTED, PushOutcome.DropReason.NotOnLockScreen));
                 case "unknown" -> CompletableFuture.completedFuture(new PushOutcome.TargetUnknown());
                 case "closed" -> CompletableFuture.completedFuture(new PushOutcome.TargetClosed());
-                case "hang" -> new CompletableFuture<>();
+                case "hang" -> FakeDeviceSide.noAnswer();
                 default -> CompletableFuture.failedFuture(new IllegalStateException("device side broke"));
             };
         }
@@ -127,7 +130,7 @@ class AppGatewayHttpsTest {
                 wakeline.app-gateway {
                   host = "127.0.0.1"
                   port = 0
-                  ask-timeout = 1s
+                  device-ask-timeout = 1s
                   retry-after = 2s
                 }
                 wakeline.admin.token = "%s"
@@ -503,7 +506,7 @@ class AppGatewayHttpsTest {
     }
 
     @Test
-    void aDeviceSideThatNeverAnswersIs503WithRetryAfter() throws Exception {
+    void aDeviceAskThatTimesOutIs503WithRetryAfter() throws Exception {
         HttpResponse<String> response = send(rawSend(channelUri(APP_A, "hang"), tokenA, BodyPublishers.ofByteArray(bytes(5))).build());
         assertEquals(503, response.statusCode());
         assertWnsHeaders(response);

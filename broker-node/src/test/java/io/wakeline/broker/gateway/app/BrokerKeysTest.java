@@ -12,6 +12,8 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.channel.ChannelTokenSealer;
+import io.wakeline.broker.gateway.oauth.AccessToken;
+import io.wakeline.broker.gateway.oauth.AccessTokenSealer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -3,6 +3,7 @@ package io.wakeline.broker.gateway.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.ServerBinding;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
@@ -12,6 +13,7 @@ import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.channel.WebPushSubscriptionToken;
 import io.wakeline.broker.device.DeviceDirectory;
 import io.wakeline.broker.gateway.webpush.WebPushEndpoints;
+import io.wakeline.broker.gateway.wns.ChannelUris;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -72,7 +74,7 @@ public final class GatewayFixture implements AutoCloseable {
                 wakeline.app-gateway {
                   host = "127.0.0.1"
                   port = 0
-                  ask-timeout = 1s
+                  device-ask-timeout = 1s
                   retry-after = 2s
                 }
                 wakeline.apps = [
@@ -133,7 +135,7 @@ public final class GatewayFixture implements AutoCloseable {
         }
 
         public String webPushEndpoint(String subscriptionId, byte[] applicationServerKey, long expiresAt) {
-            return new WebPushEndpoints(base, keys.webPushSubscriptionSealer()).endpointFor(
+            return new WebPushEndpoints(base, keys.webPushSubscriptionSealer()).uriFor(
                     new WebPushSubscriptionToken("device-42", APP_A, subscriptionId, expiresAt, applicationServerKey));
         }
 
@@ -154,6 +156,15 @@ public final class GatewayFixture implements AutoCloseable {
 
     public BrokerKeys keys() {
         return keys;
+    }
+
+    public ActorSystem<Void> system() {
+        return testKit.system();
+    }
+
+    /** The fixture's configuration, under each gateway's own overrides. */
+    public Config config() {
+        return config;
     }
 
     @Override

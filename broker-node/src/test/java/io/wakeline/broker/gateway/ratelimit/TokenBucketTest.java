@@ -1,9 +1,13 @@
 package io.wakeline.broker.gateway.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -64,12 +68,25 @@ class TokenBucketTest {
     }
 
     @Test
-    void inFlightSlotsAreBounded() {
+    void inFlightSlotsAreBoundedAndGivenBackWhenASendEndsOrThrows() {
         InFlightLimit limit = new InFlightLimit(2);
-        assertEquals(true, limit.tryAcquire());
-        assertEquals(true, limit.tryAcquire());
-        assertEquals(false, limit.tryAcquire());
-        limit.release();
-        assertEquals(true, limit.tryAcquire());
+        CompletableFuture<String> first = new CompletableFuture<>();
+        assertTrue(limit.tryRun(() -> first).isPresent());
+        assertTrue(limit.tryRun(CompletableFuture::new).isPresent());
+        boolean[] ran = {false};
+        assertTrue(limit.tryRun(() -> {
+            ran[0] = true;
+            return CompletableFuture.completedFuture("x");
+        }).isEmpty());
+        assertFalse(ran[0], "a send refused a slot does not run");
+        assertEquals(2, limit.inFlight());
+        first.complete("done");
+        assertEquals(1, limit.inFlight());
+        assertThrows(IllegalStateException.class, () -> limit.tryRun(() -> {
+            throw new IllegalStateException("broke before answering");
+        }));
+        assertEquals(1, limit.inFlight(), "a send that throws gives its slot back");
+        assertTrue(limit.tryRun(CompletableFuture::new).isPresent());
+        assertEquals(2, limit.inFlight());
     }
 }

@@ -10,11 +10,10 @@ import io.wakeline.broker.channel.WebPushSubscriptionSealer;
 import io.wakeline.broker.channel.WebPushSubscriptionToken;
 import io.wakeline.broker.device.WebPushUrgency;
 import io.wakeline.broker.gateway.webpush.WebPushRequestRules.Decision;
-import io.wakeline.broker.gateway.webpush.WebPushRequestRules.Rejection.Kind;
+import io.wakeline.broker.gateway.http.Rejection.Kind;
+import io.wakeline.broker.gateway.http.RequestHeadBuilder;
 import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -40,24 +39,17 @@ class WebPushRequestRulesTest {
     }
 
     /** A valid send to the unrestricted subscription; tests change one thing at a time. */
-    private final class Request {
-        String method = "POST";
+    private final class Request extends RequestHeadBuilder<Request> {
         String sealed = open;
-        Map<String, List<String>> headers = new HashMap<>(Map.of("ttl", List.of("60"), "content-encoding", List.of("aes128gcm")));
-        OptionalLong length = OptionalLong.of(100);
 
-        Request header(String name, String... values) {
-            headers.put(name, List.of(values));
-            return this;
-        }
-
-        Request without(String name) {
-            headers.remove(name);
-            return this;
+        Request() {
+            header("ttl", "60");
+            header("content-encoding", "aes128gcm");
+            contentLength = OptionalLong.of(100);
         }
 
         Decision check() {
-            return rules.checkHead(new WebPushRequestRules.Head(method, sealed, headers, length), NOW);
+            return rules.checkHead(head(), sealed, NOW);
         }
     }
 
@@ -67,7 +59,7 @@ class WebPushRequestRulesTest {
 
     private static void assertRejected(Kind kind, Decision decision) {
         var rejected = assertInstanceOf(Decision.Rejected.class, decision);
-        assertEquals(kind, rejected.rejection().kind(), rejected.rejection().reason());
+        assertEquals(kind, rejected.rejection().kind(), rejected.rejection().description());
     }
 
     @Test
@@ -193,20 +185,20 @@ class WebPushRequestRulesTest {
         assertRejected(Kind.BAD_REQUEST, new Request().header("content-encoding", "gzip").check());
         assertRejected(Kind.BAD_REQUEST, new Request().header("content-encoding", "aes128gcm", "aes128gcm").check());
         Request empty = new Request().without("content-encoding");
-        empty.length = OptionalLong.of(0);
+        empty.contentLength = OptionalLong.of(0);
         assertEquals("", accepted(empty.check()).contentEncoding(), "a push without payload needs no encoding");
     }
 
     @Test
     void upTo4096BytesAreAcceptedAndMoreIs413() {
         Request exact = new Request();
-        exact.length = OptionalLong.of(4096);
+        exact.contentLength = OptionalLong.of(4096);
         accepted(exact.check());
         Request big = new Request();
-        big.length = OptionalLong.of(4097);
+        big.contentLength = OptionalLong.of(4097);
         assertRejected(Kind.PAYLOAD_TOO_LARGE, big.check());
         var unknownLength = new Request();
-        unknownLength.length = OptionalLong.empty();
+        unknownLength.contentLength = OptionalLong.empty();
         var accepted = accepted(unknownLength.check());
         assertEquals(Kind.PAYLOAD_TOO_LARGE, rules.checkPayload(new byte[4097], accepted).orElseThrow().kind());
         assertTrue(rules.checkPayload(new byte[4096], accepted).isEmpty());
