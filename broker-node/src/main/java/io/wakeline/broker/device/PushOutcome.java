@@ -1,10 +1,16 @@
 package io.wakeline.broker.device;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.wakeline.broker.CborSerializable;
+import io.wakeline.broker.device.policy.RawDropReason;
 
-/** What the device's entity did with a {@link Push}; each gateway maps it to its own status and headers. */
+/**
+ * What the device's entity did with a {@link Push}; each gateway maps it to its own status and headers. Crosses nodes
+ * (entity to route): the type names and fields are its wire form (docs/architecture.md).
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
 @JsonSubTypes({
     @JsonSubTypes.Type(value = PushOutcome.Delivered.class, name = "delivered"),
@@ -24,7 +30,7 @@ public sealed interface PushOutcome extends CborSerializable {
     }
 
     /** Neither delivered nor kept. */
-    record Dropped(DeviceConnectionStatus connection, String reason) implements PushOutcome {
+    record Dropped(DeviceConnectionStatus connection, DropReason reason) implements PushOutcome {
     }
 
     /** The device holds no such channel or subscription (sealed with our key, but not or no longer issued). */
@@ -44,5 +50,63 @@ public sealed interface PushOutcome extends CborSerializable {
         HELD,
         /** The app's background task is running; this one runs next (wns-spec 5.10). */
         WAITING_FOR_BACKGROUND_TASK
+    }
+
+    /**
+     * Why a push was neither delivered nor kept. On the wire it is the text builds before the rule objects sent in
+     * this field, so nodes of both builds read each other's answers (rolling upgrade).
+     */
+    enum DropReason {
+        /** Raw: the device sleeps or hibernates; nothing wakes it (wns-spec 5.4). */
+        DeviceAsleep("DeviceAsleep"),
+        /** Raw: the link went down before the Windows rules could run. */
+        DeviceOffline("DeviceOffline"),
+        /** Raw: not in the foreground and not a lock-screen app (wns-spec 5.8). */
+        NotOnLockScreen("NotOnLockScreen"),
+        /** Raw: not in the foreground and no PushNotificationTrigger task registered (wns-spec 5.7, 5.9). */
+        NoPushNotificationTrigger("NoPushNotificationTrigger"),
+        /** Raw: the app's sandbox quota is used up until the refill (wns-spec 8.11). */
+        SandboxQuotaExhausted("SandboxQuotaExhausted"),
+        /** Offline: the notification's {@code X-WNS-TTL} ended (wns-spec 4.11). */
+        TtlElapsedOffline("X-WNS-TTL elapsed while the device is offline"),
+        /** Offline, sent with {@code X-WNS-Cache-Policy: no-cache} (wns-spec 4.9, 5.9). */
+        NotCachedOffline("device is offline and X-WNS-Cache-Policy is no-cache"),
+        /** Offline toast under a cache policy that keeps none (wns-spec 3.1, 4.9). */
+        ToastNotCachedOffline("device is offline and toasts are not cached offline"),
+        /** TTL 0 while the device's power state defers delivery (RFC 8030 §5.2, wns-spec 4.17). */
+        TtlZeroDeferred("TTL 0 and the device's power state defers delivery"),
+        /** TTL 0 while the device is offline (RFC 8030 §5.2). */
+        TtlZeroOffline("TTL 0 and the device is offline");
+
+        private final String wireText;
+
+        DropReason(String wireText) {
+            this.wireText = wireText;
+        }
+
+        @JsonValue
+        public String wireText() {
+            return wireText;
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static DropReason ofWireText(String text) {
+            for (DropReason reason : values()) {
+                if (reason.wireText.equals(text) || reason.name().equals(text)) {
+                    return reason;
+                }
+            }
+            throw new IllegalArgumentException("unknown drop reason: " + text);
+        }
+
+        public static DropReason of(RawDropReason reason) {
+            return switch (reason) {
+                case DeviceOffline -> DeviceOffline;
+                case DeviceAsleep -> DeviceAsleep;
+                case NotOnLockScreen -> NotOnLockScreen;
+                case NoPushNotificationTrigger -> NoPushNotificationTrigger;
+                case SandboxQuotaExhausted -> SandboxQuotaExhausted;
+            };
+        }
     }
 }

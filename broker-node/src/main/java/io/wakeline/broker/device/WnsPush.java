@@ -12,7 +12,7 @@ public record WnsPush(
         String channelId,
         WnsType type,
         byte[] payload,
-        RawPush.CachePolicy cachePolicy,
+        CachePolicy cachePolicy,
         String tag,
         String group,
         PushPriority priority,

@@ -1,26 +1,26 @@
 package io.wakeline.broker.device;
 
-import io.wakeline.protocol.v1.NotificationType;
+import io.wakeline.broker.device.link.NotificationKind;
 import java.util.Optional;
 
 /** {@code X-WNS-Type} (wns-spec 2.1), with each type's content type and defaults. */
 public enum WnsType {
-    TOAST("wns/toast", "text/xml", NotificationType.TOAST, PushPriority.HIGH, RawPush.CachePolicy.CACHE),
-    TILE("wns/tile", "text/xml", NotificationType.TILE, PushPriority.MEDIUM, RawPush.CachePolicy.CACHE),
-    BADGE("wns/badge", "text/xml", NotificationType.BADGE, PushPriority.MEDIUM, RawPush.CachePolicy.CACHE),
-    RAW("wns/raw", "application/octet-stream", NotificationType.RAW, PushPriority.LOW, RawPush.CachePolicy.NO_CACHE);
+    TOAST("wns/toast", "text/xml", NotificationKind.Toast, PushPriority.HIGH, CachePolicy.CACHE),
+    TILE("wns/tile", "text/xml", NotificationKind.Tile, PushPriority.MEDIUM, CachePolicy.CACHE),
+    BADGE("wns/badge", "text/xml", NotificationKind.Badge, PushPriority.MEDIUM, CachePolicy.CACHE),
+    RAW("wns/raw", "application/octet-stream", NotificationKind.Raw, PushPriority.LOW, CachePolicy.NO_CACHE);
 
     private final String headerValue;
     private final String contentType;
-    private final NotificationType linkType;
+    private final NotificationKind kind;
     private final PushPriority defaultPriority;
-    private final RawPush.CachePolicy defaultCachePolicy;
+    private final CachePolicy defaultCachePolicy;
 
-    WnsType(String headerValue, String contentType, NotificationType linkType, PushPriority defaultPriority,
-            RawPush.CachePolicy defaultCachePolicy) {
+    WnsType(String headerValue, String contentType, NotificationKind kind, PushPriority defaultPriority,
+            CachePolicy defaultCachePolicy) {
         this.headerValue = headerValue;
         this.contentType = contentType;
-        this.linkType = linkType;
+        this.kind = kind;
         this.defaultPriority = defaultPriority;
         this.defaultCachePolicy = defaultCachePolicy;
     }
@@ -34,9 +34,9 @@ public enum WnsType {
         return contentType;
     }
 
-    /** How the device link names the type. */
-    public NotificationType linkType() {
-        return linkType;
+    /** What the device's link calls this type. */
+    public NotificationKind kind() {
+        return kind;
     }
 
     /** wns-spec 2.1 {@code X-WNS-PRIORITY}: toast 1, tile and badge 2, raw 3. */
@@ -48,7 +48,7 @@ public enum WnsType {
      * wns-spec 2.1 {@code X-WNS-Cache-Policy}: tile and badge default to {@code cache}, raw to {@code no-cache}.
      * The header does not apply to toasts; whether an offline toast is kept is the offline-cache policy's call.
      */
-    public RawPush.CachePolicy defaultCachePolicy() {
+    public CachePolicy defaultCachePolicy() {
         return defaultCachePolicy;
     }
 

@@ -2,13 +2,11 @@ package io.wakeline.broker.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wakeline.broker.device.DeviceConnectionStatus;
 import io.wakeline.broker.device.DeviceDirectory;
 import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.broker.device.Push;
 import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.device.WnsPush;
-import io.wakeline.broker.device.policy.RawDropReason;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,25 +71,20 @@ public final class MeasuredDeviceDirectory implements DeviceDirectory {
     }
 
     /**
-     * Stored: the store reason. Dropped: the wake policy's reason (wns-spec 5.4, 5.9) when the entity gave one;
-     * the entity's other reasons are sentences, told apart only as "TTL 0" or "offline, not cached" until the
-     * entity answers them as an enum (a hook for after the entity split).
+     * Stored: the store reason. Dropped: the entity's drop reason (the wake policy's, wns-spec 5.4, 5.9, or the
+     * offline and TTL rules), both closed enums, so the label's values are bounded.
      */
     static String reason(PushOutcome outcome) {
         if (outcome instanceof PushOutcome.Stored stored) {
-            return stored.reason().name().toLowerCase(Locale.ROOT);
+            return snakeCase(stored.reason().name());
         }
         if (outcome instanceof PushOutcome.Dropped dropped) {
-            for (RawDropReason reason : RawDropReason.values()) {
-                if (reason.name().equals(dropped.reason())) {
-                    return reason.name().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
-                }
-            }
-            if (dropped.reason() != null && dropped.reason().startsWith("TTL 0")) {
-                return "ttl_zero";
-            }
-            return dropped.connection() == DeviceConnectionStatus.DISCONNECTED ? "offline_not_cached" : "other";
+            return snakeCase(dropped.reason().name());
         }
         return "none";
+    }
+
+    private static String snakeCase(String enumName) {
+        return enumName.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 }

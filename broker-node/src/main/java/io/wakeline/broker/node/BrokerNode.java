@@ -20,14 +20,18 @@ import io.wakeline.broker.console.ConsoleRoute;
 import io.wakeline.broker.console.ConsoleSettings;
 import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.broker.device.ShardedDeviceDirectory;
-import io.wakeline.broker.device.DeviceEntitySettings;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
+import io.wakeline.broker.device.shell.DeviceEntityShell;
+import io.wakeline.broker.device.shell.DeviceServices;
 import io.wakeline.broker.gateway.device.DeviceGateway;
 import io.wakeline.broker.gateway.device.DeviceGatewaySettings;
 import io.wakeline.broker.gateway.device.LinkRegistry;
 import io.wakeline.broker.gateway.device.LinkTable;
+import io.wakeline.broker.gateway.device.RegistryLinks;
 import io.wakeline.broker.management.NodeGateways;
 import io.wakeline.broker.metrics.NodeTelemetry;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -57,18 +61,26 @@ public final class BrokerNode implements AutoCloseable {
     }
 
     public static BrokerNode start(Config config) throws Exception {
+        return start(config, InstantSource.system());
+    }
+
+    /**
+     * A node whose device entities and device links read the time from {@code clock} (tests drive it; the app-server
+     * gateway keeps the wall clock).
+     */
+    public static BrokerNode start(Config config, InstantSource clock) throws Exception {
         // before the actor system: an unreachable database stops the node before it joins a cluster
         DatabaseSchema.createIfMissing(config);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), config.getString("wakeline.cluster-name"), config);
         try {
-            return assemble(system, config);
+            return assemble(system, config, clock);
         } catch (Exception | Error e) {
             system.terminate();
             throw e;
         }
     }
 
-    private static BrokerNode assemble(ActorSystem<Void> system, Config config) throws Exception {
+    private static BrokerNode assemble(ActorSystem<Void> system, Config config, InstantSource clock) throws Exception {
         ClusterFormation.start(system, config);
 
         NodeTelemetry telemetry = NodeTelemetry.start(system, config,
@@ -77,7 +89,8 @@ public final class BrokerNode implements AutoCloseable {
         DeviceEntitySettings entitySettings = DeviceEntitySettings.fromConfig(config);
         // every receipt the entities publish is measured on its way to the app's event log
         AppEventPublisher appEvents = telemetry.measure(app.appEvents());
-        DeviceEntity.init(system, entitySettings, app.pushEndpoints(), appEvents);
+        DeviceEntityShell.init(system, entitySettings,
+                new DeviceServices(app.pushEndpoints(), appEvents, new RegistryLinks(), clock));
 
         DeviceGatewaySettings deviceSettings = DeviceGatewaySettings.fromConfig(config);
         LinkTable links = new LinkTable();
@@ -88,7 +101,7 @@ public final class BrokerNode implements AutoCloseable {
         byte[] fleetSecret = FleetSecret.load(config);
         AppDirectory apps = app.appDirectory();
         DeviceGateway deviceGateway = DeviceGateway.bind(deviceSettings, fleetSecret, apps,
-                ClusterSharding.get(system), entitySettings.askTimeout(), links, registries);
+                ClusterSharding.get(system), entitySettings.askTimeout(), links, registries, clock);
         ConsoleSettings consoleSettings = ConsoleSettings.fromConfig(config);
         system.systemActorOf(ConsoleAgent.create(telemetry, consoleSettings), "console-agent", Props.empty());
         ShardedDeviceDirectory consoleDevices = new ShardedDeviceDirectory(system, entitySettings.askTimeout());

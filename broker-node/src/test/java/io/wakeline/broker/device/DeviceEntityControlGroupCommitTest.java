@@ -15,11 +15,14 @@ import akka.persistence.testkit.WriteEvents;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import com.typesafe.config.ConfigFactory;
+import io.wakeline.broker.ManualClock;
 import io.wakeline.broker.app.events.AppEvent;
 import io.wakeline.broker.app.events.AppEventLog;
 import io.wakeline.broker.app.events.AppEventsSettings;
-import io.wakeline.broker.channel.ChannelToken;
+import io.wakeline.broker.app.events.InMemoryAppEventPublisher;
 import io.wakeline.broker.device.control.ControlEvent;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
+import io.wakeline.broker.device.shell.DeviceEntityShell;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -94,10 +97,10 @@ class DeviceEntityControlGroupCommitTest {
     @Test
     void sendsThatArriveTogetherAreJournaledInFewWritesAndEachAnsweredInOrder() {
         TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
-        DeviceEntitySettings settings = new DeviceEntitySettings(Duration.ofMinutes(5), 1000, Duration.ofDays(30),
-                Duration.ofSeconds(3));
-        ActorRef<DeviceEntity.Command> entity = testKit.spawn(DeviceEntity.create("dev-gc", shard.ref(), settings,
-                (ChannelToken token) -> "https://broker.test/w/" + token.channelId()));
+        DeviceEntitySettings settings = DeviceEntitySettings.DEFAULTS.withSnapshotEvery(1000);
+        ActorRef<DeviceEntity.Command> entity = testKit.spawn(DeviceEntityShell.create("dev-gc", shard.ref(), settings,
+                DeviceEntityFixture.services(ManualClock.startingNow(), new InMemoryAppEventPublisher(1000),
+                        (link, message) -> { })));
         TestProbe<DeviceEntity.ControlSendReply> replies = testKit.createTestProbe();
         for (int i = 0; i < SENDS; i++) {
             entity.tell(new DeviceEntity.EnqueueControlMessage(APP, "chat", i == SENDS - 1 ? "order-0" : i == 0 ? "order-0" : "",

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import com.typesafe.config.ConfigFactory;
+import io.wakeline.broker.device.DeviceEntityFixture.Link;
+import io.wakeline.broker.device.link.DeliveryMode;
+import io.wakeline.broker.device.link.LinkMessage;
 import io.wakeline.broker.device.policy.AppExecutionState;
 import io.wakeline.broker.device.policy.BackgroundAccessStatus;
 import io.wakeline.broker.device.policy.ControlChannelTriggerResetReason;
@@ -25,9 +25,7 @@ import io.wakeline.broker.device.policy.PowerState;
 import io.wakeline.broker.device.policy.SandboxBudgetSettings;
 import io.wakeline.broker.device.policy.SystemTriggerType;
 import io.wakeline.broker.device.policy.TriggerKind;
-import io.wakeline.broker.gateway.device.LinkAddress;
-import io.wakeline.broker.gateway.device.LinkRegistry;
-import io.wakeline.protocol.v1.RawDelivery;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -45,17 +43,16 @@ class DeviceEntityPolicyTest {
     /** 2 CPU-seconds per minute for lock-screen apps: short enough to test exhaustion and refill by time. */
     private static final SandboxBudgetSettings SHORT_BUDGET = new SandboxBudgetSettings(
             Duration.ofMinutes(1), 2_000, 1_000_000, Duration.ofMinutes(2), 1_000, 1_000_000, 50);
-    private static final long NOW = 1_800_000_000_000L - (1_800_000_000_000L % 60_000); // a period boundary
+    private static final long NOW = DeviceEntityFixture.START; // a period boundary
 
     private static ActorTestKit testKit;
-    private TestProbe<LinkRegistry.Command> link;
+    private DeviceEntityFixture device;
     private EventSourcedBehaviorTestKit<DeviceEntity.Command, DeviceEntity.Event, DeviceEntity.State> entity;
+    private Link link;
 
     @BeforeAll
     static void startTestKit() {
-        testKit = ActorTestKit.create(ConfigFactory.parseString(
-                        "akka.actor.serialization-bindings { \"io.wakeline.broker.CborSerializable\" = jackson-cbor }")
-                .withFallback(EventSourcedBehaviorTestKit.config()));
+        testKit = DeviceEntityFixture.manualTimeTestKit();
     }
 
     @AfterAll
@@ -65,13 +62,9 @@ class DeviceEntityPolicyTest {
 
     @BeforeEach
     void freshEntity() {
-        TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
-        DeviceEntitySettings settings = new DeviceEntitySettings(Duration.ofMinutes(5), 100, Duration.ofDays(30),
-                Duration.ofSeconds(3)).withSandbox(SHORT_BUDGET);
-        entity = EventSourcedBehaviorTestKit.create(testKit.system(),
-                DeviceEntity.create("dev-p", shard.ref(), settings, token -> "https://broker.test/w/" + token.channelId()));
-        entity.clear();
-        link = testKit.createTestProbe();
+        device = new DeviceEntityFixture(testKit, "dev-p", DeviceEntitySettings.DEFAULTS.withSandbox(SHORT_BUDGET));
+        entity = device.entity;
+        link = device.link(1);
     }
 
     @Test
@@ -79,7 +72,7 @@ class DeviceEntityPolicyTest {
         attach(DeviceCapabilities.CONNECTED_STANDBY);
         assertEquals(PowerState.Active, entity.getState().policy().powerState());
         assertEquals(DeviceCapabilities.CONNECTED_STANDBY, entity.getState().policy().capabilities());
-        entity.runCommand(new DeviceEntity.Detach(new LinkAddress(link.ref(), 1), NOW));
+        entity.runCommand(new DeviceEntity.Detach(link.address(), NOW));
         assertEquals(PowerState.Off, entity.getState().policy().powerState());
     }
 
@@ -92,7 +85,7 @@ class DeviceEntityPolicyTest {
                 r -> new DeviceEntity.AnswerLockScreenConsent(APP, LockScreenConsent.Allow, r));
         assertEquals(BackgroundAccessStatus.AllowedWithAlwaysOnRealTimeConnectivity, consent.reply().status());
         assertFalse(consent.events().isEmpty(), "the grant is persisted");
-        LinkRegistry.Notify added = link.expectMessageClass(LinkRegistry.Notify.class);
+        LinkMessage.Notify added = link.expect(LinkMessage.Notify.class);
         assertEquals(new DeviceNotification.SystemTriggerRaised(APP, SystemTriggerType.LockScreenApplicationAdded), added.notification());
 
         DeviceEntity.LockScreenAnswer again = requestAccess(APP);
@@ -115,13 +108,13 @@ class DeviceEntityPolicyTest {
     void removalFromTheLockScreenIsPersistedAndNotified() {
         attach(DeviceCapabilities.CONNECTED_STANDBY);
         grantLockScreen(APP, ALL_TASKS);
-        link.receiveMessage();
+        link.next();
         var removed = entity.<DeviceEntity.LockScreenAnswer>runCommand(
                 r -> new DeviceEntity.RemoveFromLockScreen(APP, LockScreenRemovalCause.RemovedByUser, r));
         assertFalse(removed.events().isEmpty());
         assertFalse(entity.getState().policy().lockScreen().contains(APP));
         assertEquals(new DeviceNotification.SystemTriggerRaised(APP, SystemTriggerType.LockScreenApplicationRemoved),
-                link.expectMessageClass(LinkRegistry.Notify.class).notification());
+                link.expect(LinkMessage.Notify.class).notification());
     }
 
     @Test
@@ -132,14 +125,14 @@ class DeviceEntityPolicyTest {
         }
         for (int i = 1; i <= 3; i++) {
             assertEquals(ControlChannelTriggerStatus.HardwareSlotAllocated,
-                    createChannel("ms-app://S-1-15-2-" + i, "cc", ControlChannelTriggerResourceType.RequestHardwareSlot).status());
+                    createChannel("ms-app://S-1-15-2-" + i, "cc", ControlChannelTriggerResourceType.RequestHardwareSlot).status().orElseThrow());
         }
         DeviceEntity.ControlChannelAnswer fourth = createChannel("ms-app://S-1-15-2-4", "cc", ControlChannelTriggerResourceType.RequestHardwareSlot);
-        assertTrue(fourth.status() == ControlChannelTriggerStatus.PolicyError
-                        || fourth.status() == ControlChannelTriggerStatus.SoftwareSlotAllocated,
+        assertTrue(fourth.status().orElseThrow() == ControlChannelTriggerStatus.PolicyError
+                        || fourth.status().orElseThrow() == ControlChannelTriggerStatus.SoftwareSlotAllocated,
                 "the 4th app gets no hardware slot: " + fourth);
         assertEquals(ControlChannelTriggerStatus.SoftwareSlotAllocated,
-                createChannel("ms-app://S-1-15-2-4", "sw", ControlChannelTriggerResourceType.RequestSoftwareSlot).status());
+                createChannel("ms-app://S-1-15-2-4", "sw", ControlChannelTriggerResourceType.RequestSoftwareSlot).status().orElseThrow());
     }
 
     @Test
@@ -150,30 +143,30 @@ class DeviceEntityPolicyTest {
             createChannel(APP, "c" + i, ControlChannelTriggerResourceType.RequestSoftwareSlot);
         }
         assertEquals(ControlChannelTriggerStatus.PolicyError,
-                createChannel(APP, "c6", ControlChannelTriggerResourceType.RequestSoftwareSlot).status());
+                createChannel(APP, "c6", ControlChannelTriggerResourceType.RequestSoftwareSlot).status().orElseThrow());
         var closed = entity.<DeviceEntity.ControlChannelAnswer>runCommand(r -> new DeviceEntity.CloseControlChannel(APP, "c1", r));
         assertTrue(closed.reply().closed());
         assertEquals(ControlChannelTriggerStatus.SoftwareSlotAllocated,
-                createChannel(APP, "c6", ControlChannelTriggerResourceType.RequestSoftwareSlot).status());
+                createChannel(APP, "c6", ControlChannelTriggerResourceType.RequestSoftwareSlot).status().orElseThrow());
     }
 
     @Test
     void aControlChannelForAnAppNotOnTheLockScreenIsRefused() {
         attach(DeviceCapabilities.CONNECTED_STANDBY);
         DeviceEntity.ControlChannelAnswer answer = createChannel(APP, "cc", ControlChannelTriggerResourceType.RequestSoftwareSlot);
-        assertEquals("NotOnLockScreen", answer.rejection());
+        assertEquals(ControlChannelRejection.NotOnLockScreen, answer.rejection());
     }
 
     @Test
     void leavingConnectedStandbyResetsSoftwareSlotChannelsWithLowPowerExit() {
         attach(DeviceCapabilities.CONNECTED_STANDBY);
         grantLockScreen(APP, ALL_TASKS);
-        link.receiveMessage();
+        link.next();
         createChannel(APP, "sw", ControlChannelTriggerResourceType.RequestSoftwareSlot);
         entity.runCommand(new DeviceEntity.ReportPower(PowerState.ConnectedStandby, null, null, NOW));
         assertEquals(PowerState.ConnectedStandby, entity.getState().policy().powerState());
         entity.runCommand(new DeviceEntity.ReportPower(PowerState.Active, null, null, NOW + 1000));
-        LinkRegistry.Notify reset = link.expectMessageClass(LinkRegistry.Notify.class);
+        LinkMessage.Notify reset = link.expect(LinkMessage.Notify.class);
         DeviceNotification.ControlChannelReset details = assertInstanceOf(DeviceNotification.ControlChannelReset.class, reset.notification());
         assertEquals(ControlChannelTriggerResetReason.LowPowerExit, details.resetReason());
         assertTrue(details.softwareSlotReset());
@@ -186,8 +179,8 @@ class DeviceEntityPolicyTest {
         entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Suspended));
         PushOutcome outcome = pushRaw(channel, "x");
         PushOutcome.Dropped dropped = assertInstanceOf(PushOutcome.Dropped.class, outcome);
-        assertEquals("NotOnLockScreen", dropped.reason());
-        link.expectNoMessage(Duration.ofMillis(100));
+        assertEquals(PushOutcome.DropReason.NotOnLockScreen, dropped.reason());
+        device.expectNothingMore(link);
     }
 
     @Test
@@ -195,29 +188,29 @@ class DeviceEntityPolicyTest {
         attach(DeviceCapabilities.CONNECTED_STANDBY);
         String channel = requestChannel(APP);
         grantLockScreen(APP, ALL_TASKS);
-        link.receiveMessage();
+        link.next();
         registerTrigger(APP, TriggerKind.PushNotificationTrigger);
         entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Suspended));
 
         assertEquals(new PushOutcome.Delivered(DeviceConnectionStatus.CONNECTED), pushRaw(channel, "first"));
-        LinkRegistry.Deliver first = link.expectMessageClass(LinkRegistry.Deliver.class);
-        assertEquals(RawDelivery.BACKGROUND_TASK, first.rawDelivery());
+        LinkMessage.DeliverWns first = link.expect(LinkMessage.DeliverWns.class);
+        assertEquals(DeliveryMode.BackgroundTask, first.mode());
 
         assertEquals(new PushOutcome.Stored(DeviceConnectionStatus.CONNECTED, PushOutcome.StoreReason.WAITING_FOR_BACKGROUND_TASK),
                 pushRaw(channel, "second"));
-        link.expectNoMessage(Duration.ofMillis(100));
+        device.expectNothingMore(link);
 
         entity.runCommand(new DeviceEntity.ReportBackgroundTask(APP, TriggerKind.PushNotificationTrigger, 100, 0, NOW + 10));
-        LinkRegistry.Deliver second = link.expectMessageClass(LinkRegistry.Deliver.class);
+        LinkMessage.DeliverWns second = link.expect(LinkMessage.DeliverWns.class);
         assertEquals("second", new String(second.payload(), StandardCharsets.UTF_8));
-        assertEquals(RawDelivery.BACKGROUND_TASK, second.rawDelivery());
+        assertEquals(DeliveryMode.BackgroundTask, second.mode());
     }
 
     @Test
     void anAppThatSpentItsBudgetIsNotWokenUntilTheRefill() {
         attach(DeviceCapabilities.CONNECTED_STANDBY);
         grantLockScreen(APP, ALL_TASKS);
-        link.receiveMessage();
+        link.next();
         registerTimer(APP);
         var run = requestTask(APP, NOW + 1);
         assertEquals(DeviceEntity.TaskVerdict.RUN, run.verdict());
@@ -259,12 +252,12 @@ class DeviceEntityPolicyTest {
     void aFastUserSwitchResetsEveryControlChannelOfTheApp() {
         attach(DeviceCapabilities.CONNECTED_STANDBY);
         grantLockScreen(APP, ALL_TASKS);
-        link.receiveMessage();
+        link.next();
         createChannel(APP, "hw", ControlChannelTriggerResourceType.RequestHardwareSlot);
         createChannel(APP, "sw", ControlChannelTriggerResourceType.RequestSoftwareSlot);
         entity.runCommand(new DeviceEntity.ReportControlChannelReset(ControlChannelTriggerResetReason.FastUserSwitched));
         DeviceNotification.ControlChannelReset reset = assertInstanceOf(DeviceNotification.ControlChannelReset.class,
-                link.expectMessageClass(LinkRegistry.Notify.class).notification());
+                link.expect(LinkMessage.Notify.class).notification());
         assertEquals(ControlChannelTriggerResetReason.FastUserSwitched, reset.resetReason());
         assertTrue(reset.hardwareSlotReset() && reset.softwareSlotReset());
         assertEquals(0, entity.getState().policy().controlChannels().of(APP).size(), "the app must recreate them");
@@ -275,14 +268,15 @@ class DeviceEntityPolicyTest {
         attach(DeviceCapabilities.CONNECTED_STANDBY);
         String channel = requestChannel(APP);
         grantLockScreen(APP, ALL_TASKS);
-        link.receiveMessage();
+        link.next();
         registerTrigger(APP, TriggerKind.PushNotificationTrigger);
         entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Suspended));
         var unregistered = entity.<DeviceEntity.TriggerAnswer>runCommand(
-                r -> new DeviceEntity.RegisterTrigger(APP, TriggerKind.PushNotificationTrigger, 0, true, r));
+                r -> new DeviceEntity.RegisterTrigger(APP, TriggerKind.PushNotificationTrigger, 0,
+                        DeviceEntity.RegisterTrigger.Change.Unregister, r));
         assertTrue(unregistered.reply().accepted());
         PushOutcome.Dropped dropped = assertInstanceOf(PushOutcome.Dropped.class, pushRaw(channel, "x"));
-        assertEquals("NoPushNotificationTrigger", dropped.reason());
+        assertEquals(PushOutcome.DropReason.NoPushNotificationTrigger, dropped.reason());
     }
 
     @Test
@@ -290,9 +284,9 @@ class DeviceEntityPolicyTest {
         attach(DeviceCapabilities.CONNECTED_STANDBY);
         grantLockScreen(APP, ALL_TASKS);
         var refused = entity.<DeviceEntity.TriggerAnswer>runCommand(
-                r -> new DeviceEntity.RegisterTrigger(APP, TriggerKind.TimeTrigger, 14, false, r));
+                r -> new DeviceEntity.RegisterTrigger(APP, TriggerKind.TimeTrigger, 14, DeviceEntity.RegisterTrigger.Change.Register, r));
         assertFalse(refused.reply().accepted());
-        assertEquals("FreshnessBelowFifteenMinutes", refused.reply().rejection());
+        assertEquals(TriggerRejection.FreshnessBelowFifteenMinutes, refused.reply().rejection());
     }
 
     @Test
@@ -308,7 +302,7 @@ class DeviceEntityPolicyTest {
     // ---- helpers ----------------------------------------------------------------------------------
 
     private void attach(DeviceCapabilities capabilities) {
-        entity.<DeviceEntity.Attached>runCommand(r -> new DeviceEntity.Attach(new LinkAddress(link.ref(), 1), capabilities, NOW, r));
+        device.attach(link, capabilities, NOW);
     }
 
     private DeviceEntity.LockScreenAnswer requestAccess(String app) {
@@ -332,11 +326,13 @@ class DeviceEntityPolicyTest {
     }
 
     private void registerTrigger(String app, TriggerKind trigger) {
-        assertTrue(entity.<DeviceEntity.TriggerAnswer>runCommand(r -> new DeviceEntity.RegisterTrigger(app, trigger, 0, false, r)).reply().accepted());
+        assertTrue(entity.<DeviceEntity.TriggerAnswer>runCommand(r -> new DeviceEntity.RegisterTrigger(app, trigger, 0,
+                DeviceEntity.RegisterTrigger.Change.Register, r)).reply().accepted());
     }
 
     private void registerTimer(String app) {
-        assertTrue(entity.<DeviceEntity.TriggerAnswer>runCommand(r -> new DeviceEntity.RegisterTrigger(app, TriggerKind.TimeTrigger, 15, false, r)).reply().accepted());
+        assertTrue(entity.<DeviceEntity.TriggerAnswer>runCommand(r -> new DeviceEntity.RegisterTrigger(app, TriggerKind.TimeTrigger, 15,
+                DeviceEntity.RegisterTrigger.Change.Register, r)).reply().accepted());
     }
 
     private DeviceEntity.BackgroundTaskAnswer requestTask(String app, long now) {
@@ -347,7 +343,7 @@ class DeviceEntityPolicyTest {
 
     private PushOutcome pushRaw(String channel, String body) {
         WnsPush push = new WnsPush("dev-p", APP, channel, WnsType.RAW, body.getBytes(StandardCharsets.UTF_8),
-                RawPush.CachePolicy.NO_CACHE, "", "", WnsType.RAW.defaultPriority(), Push.NEVER, "M" + (++ids), NOW);
+                CachePolicy.NO_CACHE, "", "", WnsType.RAW.defaultPriority(), Push.NEVER, "M" + (++ids), NOW);
         return entity.<PushOutcome>runCommand(r -> new DeviceEntity.DeliverPush(push, r)).reply();
     }
 }

@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.testkit.typed.javadsl.ManualTime;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import com.typesafe.config.ConfigFactory;
-import io.wakeline.broker.gateway.device.LinkAddress;
-import io.wakeline.broker.gateway.device.LinkRegistry;
+import io.wakeline.broker.device.DeviceEntityFixture.Link;
+import io.wakeline.broker.device.link.DeliveryMode;
+import io.wakeline.broker.device.link.LinkMessage;
+import io.wakeline.broker.device.link.NotificationKind;
 import io.wakeline.broker.device.policy.AppExecutionState;
 import io.wakeline.broker.device.policy.DeviceCapabilities;
-import io.wakeline.protocol.v1.NotificationType;
-import io.wakeline.protocol.v1.RawDelivery;
+import io.wakeline.broker.device.shell.DeviceEntitySettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -23,21 +22,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** Channels, the link (attach, replacement, detach) and passivation of the device entity. */
 class DeviceEntityTest {
     private static final String APP = "ms-app://S-1-15-2-100";
-    private static final long NOW = 1_700_000_000_000L;
-    private static final DeviceEntitySettings SETTINGS =
-            new DeviceEntitySettings(Duration.ofMillis(300), 100, Duration.ofDays(30), Duration.ofSeconds(3));
+    private static final Duration IDLE = Duration.ofMillis(300);
+    private static final DeviceEntitySettings SETTINGS = DeviceEntitySettings.DEFAULTS.withPassivateAfterIdle(IDLE);
 
     private static ActorTestKit testKit;
-    private TestProbe<ClusterSharding.ShardCommand> shard;
-    private EventSourcedBehaviorTestKit<DeviceEntity.Command, DeviceEntity.Event, DeviceEntity.State> entity;
+    private DeviceEntityFixture device;
 
     @BeforeAll
     static void startTestKit() {
-        testKit = ActorTestKit.create(ConfigFactory.parseString(
-                        "akka.actor.serialization-bindings { \"io.wakeline.broker.CborSerializable\" = jackson-cbor }")
-                .withFallback(EventSourcedBehaviorTestKit.config()));
+        testKit = DeviceEntityFixture.manualTimeTestKit();
     }
 
     @AfterAll
@@ -47,164 +43,167 @@ class DeviceEntityTest {
 
     @BeforeEach
     void freshEntity() {
-        shard = testKit.createTestProbe();
-        entity = EventSourcedBehaviorTestKit.create(testKit.system(),
-                DeviceEntity.create("dev-1", shard.ref(), SETTINGS, token -> "https://broker.test/w/" + token.channelId()));
-        entity.clear();
+        device = new DeviceEntityFixture(testKit, "dev-1", SETTINGS);
     }
 
     @Test
     void requestChannelPersistsTheChannelAndAnswersWithItsUri() {
-        var result = entity.<DeviceEntity.ChannelGranted>runCommand(replyTo -> new DeviceEntity.RequestChannel(APP, NOW, replyTo));
+        var result = device.entity.<DeviceEntity.ChannelGranted>runCommand(replyTo ->
+                new DeviceEntity.RequestChannel(APP, device.now(), replyTo));
         DeviceEntity.ChannelIssued issued = result.eventOfType(DeviceEntity.ChannelIssued.class);
         assertEquals(APP, issued.appId());
-        assertEquals(NOW + Duration.ofDays(30).toMillis(), issued.expiresAtMillis());
+        assertEquals(device.now() + Duration.ofDays(30).toMillis(), issued.expiresAtMillis());
         assertEquals("https://broker.test/w/" + issued.channelId(), result.reply().channelUri());
         assertTrue(result.state().hasChannel(APP, issued.channelId()));
     }
 
     @Test
     void everyRequestIssuesANewChannelAndOlderOnesStayValid() {
-        String first = requestChannel(NOW);
-        String second = requestChannel(NOW + 1000);
-        DeviceEntity.State state = entity.getState();
+        String first = requestChannel(device.now());
+        String second = requestChannel(device.now() + 1000);
+        DeviceEntity.State state = device.entity.getState();
         assertTrue(state.hasChannel(APP, first));
         assertTrue(state.hasChannel(APP, second));
     }
 
     @Test
     void expiredChannelsArePrunedWhenANewOneIsIssued() {
-        String old = requestChannel(NOW);
-        String fresh = requestChannel(NOW + Duration.ofDays(31).toMillis());
-        assertFalse(entity.getState().hasChannel(APP, old));
-        assertTrue(entity.getState().hasChannel(APP, fresh));
+        String old = requestChannel(device.now());
+        String fresh = requestChannel(device.now() + Duration.ofDays(31).toMillis());
+        assertFalse(device.entity.getState().hasChannel(APP, old));
+        assertTrue(device.entity.getState().hasChannel(APP, fresh));
     }
 
     @Test
     void channelsSurviveARestart() {
-        String channel = requestChannel(NOW);
-        entity.restart();
-        assertTrue(entity.getState().hasChannel(APP, channel));
+        String channel = requestChannel(device.now());
+        device.entity.restart();
+        assertTrue(device.entity.getState().hasChannel(APP, channel));
     }
 
     @Test
     void rawPushForAChannelTheDeviceNeverHadIsUnknown() {
-        var result = entity.<PushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverPush(raw("nope", "x", RawPush.CachePolicy.NO_CACHE), replyTo));
+        var result = device.entity.<PushOutcome>runCommand(replyTo ->
+                new DeviceEntity.DeliverPush(raw("nope", "x", CachePolicy.NO_CACHE), replyTo));
         assertInstanceOf(PushOutcome.TargetUnknown.class, result.reply());
         assertTrue(result.hasNoEvents());
     }
 
     @Test
     void rawPushToADetachedDeviceIsDroppedWithoutCachePolicy() {
-        String channel = requestChannel(NOW);
-        var result = entity.<PushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverPush(raw(channel, "a", RawPush.CachePolicy.NO_CACHE), replyTo));
+        String channel = requestChannel(device.now());
+        var result = device.entity.<PushOutcome>runCommand(replyTo ->
+                new DeviceEntity.DeliverPush(raw(channel, "a", CachePolicy.NO_CACHE), replyTo));
         PushOutcome.Dropped dropped = assertInstanceOf(PushOutcome.Dropped.class, result.reply());
         assertEquals(DeviceConnectionStatus.DISCONNECTED, dropped.connection());
+        assertEquals(PushOutcome.DropReason.NotCachedOffline, dropped.reason());
         assertTrue(result.hasNoEvents(), "raw push never touches the journal");
     }
 
     @Test
     void rawPushToAnAttachedDeviceGoesToItsLinkAndIsNotJournaled() {
-        String channel = requestChannel(NOW);
-        TestProbe<LinkRegistry.Command> registry = testKit.createTestProbe();
-        attach(registry, 7);
-        entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Foreground));
-        var result = entity.<PushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverPush(raw(channel, "hello", RawPush.CachePolicy.NO_CACHE), replyTo));
+        String channel = requestChannel(device.now());
+        Link link = device.link(7);
+        device.attach(link, DeviceCapabilities.NONE);
+        device.entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Foreground));
+        var result = device.entity.<PushOutcome>runCommand(replyTo ->
+                new DeviceEntity.DeliverPush(raw(channel, "hello", CachePolicy.NO_CACHE), replyTo));
         assertEquals(new PushOutcome.Delivered(DeviceConnectionStatus.CONNECTED), result.reply());
         assertTrue(result.hasNoEvents());
-        LinkRegistry.Deliver delivery = registry.expectMessageClass(LinkRegistry.Deliver.class);
-        assertEquals(7, delivery.linkId());
-        assertEquals(NotificationType.RAW, delivery.type());
+        DeviceEntityFixture.Sent sent = link.next();
+        assertEquals(7, sent.linkId());
+        LinkMessage.DeliverWns delivery = assertInstanceOf(LinkMessage.DeliverWns.class, sent.message());
+        assertEquals(NotificationKind.Raw, delivery.kind());
         assertEquals("hello", new String(delivery.payload(), StandardCharsets.UTF_8));
-        assertEquals(RawDelivery.FOREGROUND_EVENT, delivery.rawDelivery());
+        assertEquals(DeliveryMode.ForegroundEvent, delivery.mode());
     }
 
     @Test
     void cachedRawKeepsOnlyTheLatestAndIsDeliveredOnAttach() {
-        String channel = requestChannel(NOW);
+        String channel = requestChannel(device.now());
         for (String body : new String[] {"first", "second"}) {
-            var result = entity.<PushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverPush(raw(channel, body, RawPush.CachePolicy.CACHE), replyTo));
-            assertEquals(new PushOutcome.Stored(DeviceConnectionStatus.DISCONNECTED, PushOutcome.StoreReason.OFFLINE), result.reply());
+            var result = device.entity.<PushOutcome>runCommand(replyTo ->
+                    new DeviceEntity.DeliverPush(raw(channel, body, CachePolicy.CACHE), replyTo));
+            assertEquals(new PushOutcome.Stored(DeviceConnectionStatus.DISCONNECTED, PushOutcome.StoreReason.OFFLINE),
+                    result.reply());
         }
-        entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Foreground));
-        TestProbe<LinkRegistry.Command> registry = testKit.createTestProbe();
-        attach(registry, 1);
-        LinkRegistry.Deliver delivery = registry.expectMessageClass(LinkRegistry.Deliver.class);
+        device.entity.runCommand(new DeviceEntity.ReportAppState(APP, AppExecutionState.Foreground));
+        Link link = device.link(1);
+        device.attach(link, DeviceCapabilities.NONE);
+        LinkMessage.DeliverWns delivery = link.expect(LinkMessage.DeliverWns.class);
         assertEquals("second", new String(delivery.payload(), StandardCharsets.UTF_8));
-        registry.expectNoMessage(Duration.ofMillis(100));
+        device.expectNothingMore(link);
     }
 
     @Test
     void aRawKeptWhileOfflineStillObeysTheWindowsRulesWhenTheDeviceReturns() {
-        String channel = requestChannel(NOW);
-        entity.<PushOutcome>runCommand(replyTo -> new DeviceEntity.DeliverPush(raw(channel, "kept", RawPush.CachePolicy.CACHE), replyTo));
-        TestProbe<LinkRegistry.Command> registry = testKit.createTestProbe();
-        attach(registry, 1); // the app never said it runs in the foreground and is not on the lock screen
-        registry.expectNoMessage(Duration.ofMillis(300));
+        String channel = requestChannel(device.now());
+        device.entity.<PushOutcome>runCommand(replyTo ->
+                new DeviceEntity.DeliverPush(raw(channel, "kept", CachePolicy.CACHE), replyTo));
+        Link link = device.link(1);
+        device.attach(link, DeviceCapabilities.NONE); // the app never said it runs in the foreground, not on the lock screen
+        device.expectNothingMore(link);
     }
 
     @Test
     void aNewerLinkReplacesTheOlderOne() {
-        TestProbe<LinkRegistry.Command> oldNode = testKit.createTestProbe();
-        TestProbe<LinkRegistry.Command> newNode = testKit.createTestProbe();
-        attach(oldNode, 1);
-        attach(newNode, 2);
-        assertEquals(new LinkRegistry.Replaced(1), oldNode.expectMessageClass(LinkRegistry.Replaced.class));
+        Link oldNode = device.link(1);
+        Link newNode = device.link(2);
+        device.attach(oldNode, DeviceCapabilities.NONE);
+        device.attach(newNode, DeviceCapabilities.NONE);
+        DeviceEntityFixture.Sent replaced = oldNode.next();
+        assertEquals(1, replaced.linkId());
+        assertInstanceOf(LinkMessage.Replaced.class, replaced.message());
     }
 
     @Test
     void anAttachThatArrivesAfterANewerLinksAttachDoesNotTakeTheDeviceBack() {
-        TestProbe<LinkRegistry.Command> stale = testKit.createTestProbe();
-        TestProbe<LinkRegistry.Command> newer = testKit.createTestProbe();
-        attach(newer, 2, NOW);
+        Link stale = device.link(1);
+        Link newer = device.link(2);
+        device.attach(newer, DeviceCapabilities.NONE, device.now());
 
-        attach(stale, 1, NOW - 5_000); // the link timed out waiting for this answer; the device came back on link 2
+        // the link timed out waiting for this answer; the device came back on link 2
+        device.attach(stale, DeviceCapabilities.NONE, device.now() - 5_000);
 
-        assertEquals(new LinkRegistry.Replaced(1), stale.expectMessageClass(LinkRegistry.Replaced.class));
-        newer.expectNoMessage(Duration.ofMillis(200));
-        entity.runCommand(new DeviceEntity.Detach(new LinkAddress(stale.ref(), 1), NOW));
-        var view = entity.<DeviceEntity.DeviceView>runCommand(DeviceEntity.GetDevice::new).reply();
+        DeviceEntityFixture.Sent replaced = stale.next();
+        assertEquals(1, replaced.linkId());
+        assertInstanceOf(LinkMessage.Replaced.class, replaced.message());
+        device.expectNothingMore(newer);
+        device.entity.runCommand(new DeviceEntity.Detach(stale.address(), device.now()));
+        var view = device.entity.<DeviceEntity.DeviceView>runCommand(DeviceEntity.GetDevice::new).reply();
         assertTrue(view.attached(), "link 2 stays attached");
     }
 
     @Test
     void detachOfAReplacedLinkKeepsTheNewerLinkAttached() {
-        TestProbe<LinkRegistry.Command> oldNode = testKit.createTestProbe();
-        TestProbe<LinkRegistry.Command> newNode = testKit.createTestProbe();
-        attach(oldNode, 1);
-        attach(newNode, 2);
-        entity.runCommand(new DeviceEntity.Detach(new LinkAddress(oldNode.ref(), 1), NOW));
-        var view = entity.<DeviceEntity.DeviceView>runCommand(DeviceEntity.GetDevice::new).reply();
+        Link oldNode = device.link(1);
+        Link newNode = device.link(2);
+        device.attach(oldNode, DeviceCapabilities.NONE);
+        device.attach(newNode, DeviceCapabilities.NONE);
+        device.entity.runCommand(new DeviceEntity.Detach(oldNode.address(), device.now()));
+        var view = device.entity.<DeviceEntity.DeviceView>runCommand(DeviceEntity.GetDevice::new).reply();
         assertTrue(view.attached());
     }
 
     @Test
     void aDetachedEntityPassivatesWhenIdleAndAnAttachedOneDoesNot() {
-        TestProbe<LinkRegistry.Command> registry = testKit.createTestProbe();
-        attach(registry, 1);
-        shard.expectNoMessage(Duration.ofMillis(600));
-        entity.runCommand(new DeviceEntity.Detach(new LinkAddress(registry.ref(), 1), NOW));
-        shard.expectMessageClass(ClusterSharding.Passivate.class, Duration.ofSeconds(3));
+        Link link = device.link(1);
+        device.attach(link, DeviceCapabilities.NONE);
+        ManualTime.get(testKit.system()).expectNoMessageFor(IDLE.multipliedBy(2), device.shard);
+        device.entity.runCommand(new DeviceEntity.Detach(link.address(), device.now()));
+        device.advance(IDLE.plusMillis(1));
+        device.shard.expectMessageClass(ClusterSharding.Passivate.class);
     }
 
     private String requestChannel(long now) {
-        return entity.<DeviceEntity.ChannelGranted>runCommand(replyTo -> new DeviceEntity.RequestChannel(APP, now, replyTo))
+        return device.entity.<DeviceEntity.ChannelGranted>runCommand(replyTo -> new DeviceEntity.RequestChannel(APP, now, replyTo))
                 .reply().channelId();
-    }
-
-    private void attach(TestProbe<LinkRegistry.Command> registry, long linkId) {
-        attach(registry, linkId, NOW);
-    }
-
-    private void attach(TestProbe<LinkRegistry.Command> registry, long linkId, long atMillis) {
-        entity.<DeviceEntity.Attached>runCommand(replyTo ->
-                new DeviceEntity.Attach(new LinkAddress(registry.ref(), linkId), DeviceCapabilities.NONE, atMillis, replyTo));
     }
 
     private static int ids;
 
-    private static WnsPush raw(String channelId, String body, RawPush.CachePolicy policy) {
+    private WnsPush raw(String channelId, String body, CachePolicy policy) {
         return new WnsPush("dev-1", APP, channelId, WnsType.RAW, body.getBytes(StandardCharsets.UTF_8), policy, "", "",
-                WnsType.RAW.defaultPriority(), Push.NEVER, "MSG" + (++ids), System.currentTimeMillis());
+                WnsType.RAW.defaultPriority(), Push.NEVER, "MSG" + (++ids), device.now());
     }
 }

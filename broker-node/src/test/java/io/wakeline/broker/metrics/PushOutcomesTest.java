@@ -51,18 +51,28 @@ class PushOutcomesTest {
     }
 
     @Test
-    void theEntitysAnswerIsNamedWithItsWakePolicyReason() {
-        assertEquals("dropped", MeasuredDeviceDirectory.outcome(new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, "DeviceAsleep")));
-        assertEquals("device_asleep", MeasuredDeviceDirectory.reason(new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, "DeviceAsleep")));
+    void theEntitysAnswerIsNamedWithItsDropOrStoreReason() {
+        assertEquals("dropped", MeasuredDeviceDirectory.outcome(
+                new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, PushOutcome.DropReason.DeviceAsleep)));
+        assertEquals("device_asleep", MeasuredDeviceDirectory.reason(
+                new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, PushOutcome.DropReason.DeviceAsleep)));
         assertEquals("sandbox_quota_exhausted", MeasuredDeviceDirectory.reason(
-                new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, "SandboxQuotaExhausted")));
-        assertEquals("ttl_zero", MeasuredDeviceDirectory.reason(
-                new PushOutcome.Dropped(DeviceConnectionStatus.DISCONNECTED, "TTL 0 and the device is offline")));
-        assertEquals("offline_not_cached", MeasuredDeviceDirectory.reason(
-                new PushOutcome.Dropped(DeviceConnectionStatus.DISCONNECTED, "cache policy no-cache")));
+                new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, PushOutcome.DropReason.SandboxQuotaExhausted)));
+        assertEquals("ttl_zero_offline", MeasuredDeviceDirectory.reason(
+                new PushOutcome.Dropped(DeviceConnectionStatus.DISCONNECTED, PushOutcome.DropReason.TtlZeroOffline)));
+        assertEquals("not_cached_offline", MeasuredDeviceDirectory.reason(
+                new PushOutcome.Dropped(DeviceConnectionStatus.DISCONNECTED, PushOutcome.DropReason.NotCachedOffline)));
         assertEquals("batched", MeasuredDeviceDirectory.reason(
                 new PushOutcome.Stored(DeviceConnectionStatus.CONNECTED, PushOutcome.StoreReason.BATCHED)));
         assertEquals("none", MeasuredDeviceDirectory.reason(new PushOutcome.Delivered(DeviceConnectionStatus.CONNECTED)));
         assertEquals("unknown_target", MeasuredDeviceDirectory.outcome(new PushOutcome.TargetUnknown()));
+    }
+
+    @Test
+    void everyDropReasonHasItsOwnLabelValue() {
+        var labels = java.util.Arrays.stream(PushOutcome.DropReason.values())
+                .map(reason -> MeasuredDeviceDirectory.reason(new PushOutcome.Dropped(DeviceConnectionStatus.CONNECTED, reason)))
+                .collect(java.util.stream.Collectors.toSet());
+        assertEquals(PushOutcome.DropReason.values().length, labels.size());
     }
 }

@@ -3,6 +3,7 @@ package io.wakeline.broker.app.events;
 import akka.Done;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@code batch.max-events}, then sends the app's {@link AppEventLog} one {@link AppEventLog.Record} (one journal
  * write) and completes every publisher of the batch with its outcome. Batches of one app leave in publish
  * order, and one sender's messages to an entity arrive in order, so the log keeps the publish order.
+ *
+ * <p>Every publish is completed: by its batch's write (bounded by {@code record-timeout}), or failed when the batcher
+ * stops with it still gathered. Publishers therefore add no timeout of their own (one bound per hop).
  */
 public final class AppEventBatcher extends AbstractBehavior<AppEventBatcher.Command> {
     private static final Logger log = LoggerFactory.getLogger(AppEventBatcher.class);
@@ -63,6 +67,7 @@ public final class AppEventBatcher extends AbstractBehavior<AppEventBatcher.Comm
         return newReceiveBuilder()
                 .onMessage(Publish.class, this::onPublish)
                 .onMessage(Flush.class, this::onFlush)
+                .onSignal(PostStop.class, stop -> onStop())
                 .build();
     }
 
@@ -88,10 +93,16 @@ public final class AppEventBatcher extends AbstractBehavior<AppEventBatcher.Comm
         return this;
     }
 
+    private Behavior<Command> onStop() {
+        IllegalStateException stopped = new IllegalStateException("app event batcher stopped");
+        pending.values().forEach(batch -> batch.waiters.forEach(w -> w.completeExceptionally(stopped)));
+        return this;
+    }
+
     private void send(String appId, Pending batch) {
         List<AppEvent> events = List.copyOf(batch.events);
         AkkaStages.on(sharding.entityRefFor(AppEventLog.ENTITY_KEY, appId)
-                        .<AppEventLog.Recorded>ask(replyTo -> new AppEventLog.Record(events, replyTo), settings.askTimeout()),
+                        .<AppEventLog.Recorded>ask(replyTo -> new AppEventLog.Record(events, replyTo), settings.recordTimeout()),
                         getContext().getExecutionContext())
                 .whenComplete((recorded, failure) -> {
                     if (failure != null) {

@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param batchMaxEvents    most events one {@code Record} command (one journal write) carries
  * @param batchMaxDelay     how long the first event of a batch waits for more before the batch is written
- * @param askTimeout        bound on a publish: batching plus the durable write
+ * @param recordTimeout     bound on one batch's write to an app's log (the ask to its entity and its journal write):
+ *                          a publish not confirmed within {@code batchMaxDelay} plus this fails
  * @param recentKeys        how many recent event keys an app's log remembers for de-duplication
  * @param snapshotEvery     snapshot the log every N events
  * @param keepSnapshots     snapshots kept; with {@code deleteEvents} also the resume horizon (see docs)
@@ -20,7 +21,7 @@ import java.time.Duration;
 public record AppEventsSettings(
         int batchMaxEvents,
         Duration batchMaxDelay,
-        Duration askTimeout,
+        Duration recordTimeout,
         int recentKeys,
         int snapshotEvery,
         int keepSnapshots,
@@ -42,7 +43,8 @@ public record AppEventsSettings(
         return new AppEventsSettings(
                 c.getInt("batch.max-events"),
                 c.getDuration("batch.max-delay"),
-                c.getDuration("ask-timeout"),
+                // the key was "ask-timeout" before; a configuration that still sets it keeps its value for one release
+                c.getDuration(c.hasPath("ask-timeout") ? "ask-timeout" : "record-timeout"),
                 c.getInt("recent-keys"),
                 c.getInt("retention.snapshot-every"),
                 c.getInt("retention.keep-snapshots"),

@@ -7,22 +7,20 @@ import akka.actor.typed.Props;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link AppEventPublisher} onto the sharded {@link AppEventLog}s, through this node's {@link AppEventBatcher}.
- * A publish fails with a {@link java.util.concurrent.TimeoutException} after {@code wakeline.app-events.ask-timeout}.
+ * A publish completes when its batch is recorded, and fails when the write fails or does not finish within
+ * {@code wakeline.app-events.record-timeout} (the batcher's one bound; a publish adds no timeout of its own).
  * Call {@link AppEventLog#init} on the node first (entities may live on other nodes with the entity role).
  */
 public final class ShardedAppEventPublisher implements AppEventPublisher {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final ActorRef<AppEventBatcher.Command> batcher;
-    private final AppEventsSettings settings;
 
     public ShardedAppEventPublisher(ActorSystem<?> system, AppEventsSettings settings) {
-        this.settings = settings;
         this.batcher = system.systemActorOf(AppEventBatcher.create(settings),
                 "app-event-batcher-" + INSTANCES.incrementAndGet(), Props.empty());
     }
@@ -34,6 +32,6 @@ public final class ShardedAppEventPublisher implements AppEventPublisher {
         }
         CompletableFuture<Done> done = new CompletableFuture<>();
         batcher.tell(new AppEventBatcher.Publish(appId, List.copyOf(events), done));
-        return done.orTimeout(settings.askTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return done;
     }
 }

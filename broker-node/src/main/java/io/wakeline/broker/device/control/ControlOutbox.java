@@ -2,11 +2,11 @@ package io.wakeline.broker.device.control;
 
 import io.wakeline.broker.CborSerializable;
 import io.wakeline.broker.app.events.AppEvent;
+import io.wakeline.broker.device.control.ControlEvent.ChannelClosed;
+import io.wakeline.broker.device.control.ControlEvent.ChannelReopened;
 import io.wakeline.broker.device.control.ControlEvent.MessageEnqueued;
 import io.wakeline.broker.device.control.ControlEvent.MessagesAcked;
 import io.wakeline.broker.device.control.ControlEvent.MessagesExpired;
-import io.wakeline.broker.device.control.ControlEvent.ChannelClosed;
-import io.wakeline.broker.device.control.ControlEvent.ChannelReopened;
 import io.wakeline.broker.device.control.ControlEvent.ReceiptsPublished;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -76,10 +76,6 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
         return queues.values().stream().anyMatch(q -> !q.pending().isEmpty());
     }
 
-    public int pendingCount() {
-        return queues.values().stream().mapToInt(q -> q.pending().size()).sum();
-    }
-
     // --- decisions ---
 
     /** The answer to a send. */
@@ -93,6 +89,10 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
 
         /** The channel holds {@code backlog} messages not yet acked or expired. */
         record BacklogFull(int backlog) implements Enqueue {
+        }
+
+        /** The device app closed the channel ({@link #isClosed}): nothing stored until it creates it again. */
+        record Closed() implements Enqueue {
         }
     }
 
@@ -293,11 +293,6 @@ public record ControlOutbox(Map<String, ControlQueue> queues, long lastReceiptNo
             }
         }
         return n;
-    }
-
-    /** The oldest unconfirmed receipts, at most {@code max}. */
-    public List<PendingReceipt> receiptsToPublish(int max) {
-        return receiptsToPublish(0, max);
     }
 
     /** The oldest unconfirmed receipts numbered above {@code afterNo} (confirmed, not yet persisted), at most {@code max}. */

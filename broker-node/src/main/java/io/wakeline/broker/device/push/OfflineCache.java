@@ -1,6 +1,7 @@
 package io.wakeline.broker.device.push;
 
-import io.wakeline.broker.device.RawPush;
+import io.wakeline.broker.device.CachePolicy;
+import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.device.WnsPush;
 import io.wakeline.broker.device.WnsType;
 import java.time.Duration;
@@ -45,19 +46,19 @@ public final class OfflineCache {
         record Cached() implements Admission {
         }
 
-        record Dropped(String reason) implements Admission {
+        record Dropped(PushOutcome.DropReason reason) implements Admission {
         }
     }
 
     public Admission offer(WnsPush push, long nowMillis) {
         if (push.isExpiredAt(nowMillis)) {
-            return new Admission.Dropped("X-WNS-TTL elapsed while the device is offline");
+            return new Admission.Dropped(PushOutcome.DropReason.TtlElapsedOffline);
         }
-        if (push.cachePolicy() == RawPush.CachePolicy.NO_CACHE) {
-            return new Admission.Dropped("device is offline and X-WNS-Cache-Policy is no-cache");
+        if (push.cachePolicy() == CachePolicy.NO_CACHE) {
+            return new Admission.Dropped(PushOutcome.DropReason.NotCachedOffline);
         }
         if (push.type() == WnsType.TOAST && !policy.cachesToasts()) {
-            return new Admission.Dropped("device is offline and toasts are not cached offline");
+            return new Admission.Dropped(PushOutcome.DropReason.ToastNotCachedOffline);
         }
         Slots slots = byScope.computeIfAbsent(scopeKey(push), k -> new Slots());
         switch (push.type()) {
@@ -95,17 +96,6 @@ public final class OfflineCache {
         for (Slots slots : byScope.values()) {
             slots.removeIf(push -> push.appId().equals(appId) && channelIds.contains(push.channelId()));
         }
-    }
-
-    /** For tests and operators: what is kept for the channel (or, with per-app scope, its app), oldest first. */
-    public List<WnsPush> peek(String appId, String channelId) {
-        Slots slots = byScope.get(policy.scope() == OfflineCachePolicy.Scope.App ? appId : appId + "\n" + channelId);
-        List<WnsPush> all = new ArrayList<>();
-        if (slots != null) {
-            slots.collectInto(all);
-        }
-        all.sort(Comparator.comparingLong(WnsPush::acceptedAtMillis));
-        return all;
     }
 
     private boolean isLive(WnsPush push, long nowMillis) {

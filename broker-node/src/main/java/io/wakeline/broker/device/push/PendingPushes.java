@@ -20,7 +20,7 @@ import java.util.function.Predicate;
 public final class PendingPushes {
     private final int maxPerDevice;
     private final int maxPerSubscription;
-    private final List<Push> entries = new ArrayList<>();
+    private final List<Queued> entries = new ArrayList<>();
 
     public PendingPushes(int maxPerDevice, int maxPerSubscription) {
         if (maxPerDevice < 1 || maxPerSubscription < 1) {
@@ -39,25 +39,25 @@ public final class PendingPushes {
     }
 
     /** Adds a push; returns what it replaced or evicted (never delivered). */
-    public List<Push> add(Push push) {
+    public List<Push> add(Queued queued) {
         List<Push> gone = new ArrayList<>(1);
-        if (push instanceof WebPushMessage message) {
+        if (queued.push() instanceof WebPushMessage message) {
             if (message.hasTopic()) {
-                removeInto(gone, other -> other instanceof WebPushMessage queued
-                        && queued.subscriptionId().equals(message.subscriptionId())
-                        && queued.topic().equals(message.topic()));
+                removeInto(gone, other -> other instanceof WebPushMessage waiting
+                        && waiting.subscriptionId().equals(message.subscriptionId())
+                        && waiting.topic().equals(message.topic()));
             }
-            long ofSubscription = entries.stream().filter(other -> other instanceof WebPushMessage queued
-                    && queued.subscriptionId().equals(message.subscriptionId())).count();
+            long ofSubscription = entries.stream().filter(other -> other.push() instanceof WebPushMessage waiting
+                    && waiting.subscriptionId().equals(message.subscriptionId())).count();
             if (ofSubscription >= maxPerSubscription) {
-                evictOldest(gone, other -> other instanceof WebPushMessage queued
-                        && queued.subscriptionId().equals(message.subscriptionId()));
+                evictOldest(gone, other -> other instanceof WebPushMessage waiting
+                        && waiting.subscriptionId().equals(message.subscriptionId()));
             }
         }
         if (entries.size() >= maxPerDevice) {
             evictOldest(gone, other -> true);
         }
-        entries.add(push);
+        entries.add(queued);
         return gone;
     }
 
@@ -65,19 +65,19 @@ public final class PendingPushes {
      * Takes out, oldest first, what may be sent to a connected device under {@code power}; drops what expired.
      * {@link DeliveryDecision#Batch} pushes leave only on {@link Trigger#BatchDue}.
      */
-    public List<Push> release(PowerReport power, Trigger trigger, long nowMillis) {
-        List<Push> send = new ArrayList<>();
-        for (Iterator<Push> it = entries.iterator(); it.hasNext(); ) {
-            Push push = it.next();
-            if (push.isExpiredAt(nowMillis)) {
+    public List<Queued> release(PowerReport power, Trigger trigger, long nowMillis) {
+        List<Queued> send = new ArrayList<>();
+        for (Iterator<Queued> it = entries.iterator(); it.hasNext(); ) {
+            Queued queued = it.next();
+            if (queued.push().isExpiredAt(nowMillis)) {
                 it.remove();
                 continue;
             }
-            DeliveryDecision decision = DeliveryPriority.decide(power, push.priority());
+            DeliveryDecision decision = DeliveryPriority.decide(power, queued.push().priority());
             if (decision == DeliveryDecision.DeliverNow
                     || (decision == DeliveryDecision.Batch && trigger == Trigger.BatchDue)) {
                 it.remove();
-                send.add(push);
+                send.add(queued);
             }
         }
         return send;
@@ -92,17 +92,18 @@ public final class PendingPushes {
 
     /** Whether a push waits for the next batch under {@code power}. */
     public boolean hasBatched(PowerReport power, long nowMillis) {
-        return entries.stream().anyMatch(push -> !push.isExpiredAt(nowMillis)
-                && DeliveryPriority.decide(power, push.priority()) == DeliveryDecision.Batch);
+        return entries.stream().anyMatch(queued -> !queued.push().isExpiredAt(nowMillis)
+                && DeliveryPriority.decide(power, queued.push().priority()) == DeliveryDecision.Batch);
     }
 
     public boolean holdsLiveItems(long nowMillis) {
-        return entries.stream().anyMatch(push -> !push.isExpiredAt(nowMillis));
+        return entries.stream().anyMatch(queued -> !queued.push().isExpiredAt(nowMillis));
     }
 
     /** The undelivered, unexpired Web Push message, if it is still here. */
     public Optional<WebPushMessage> findWebPush(String subscriptionId, String messageId, long nowMillis) {
         return entries.stream()
+                .map(Queued::push)
                 .filter(push -> push instanceof WebPushMessage message && message.subscriptionId().equals(subscriptionId)
                         && message.messageId().equals(messageId) && !message.isExpiredAt(nowMillis))
                 .map(WebPushMessage.class::cast)
@@ -111,7 +112,7 @@ public final class PendingPushes {
 
     /** Forgets every push matching {@code which}. */
     public void discard(Predicate<Push> which) {
-        entries.removeIf(which);
+        entries.removeIf(queued -> which.test(queued.push()));
     }
 
     public int size() {
@@ -119,8 +120,8 @@ public final class PendingPushes {
     }
 
     private void removeInto(List<Push> out, Predicate<Push> which) {
-        for (Iterator<Push> it = entries.iterator(); it.hasNext(); ) {
-            Push push = it.next();
+        for (Iterator<Queued> it = entries.iterator(); it.hasNext(); ) {
+            Push push = it.next().push();
             if (which.test(push)) {
                 it.remove();
                 out.add(push);
@@ -129,8 +130,8 @@ public final class PendingPushes {
     }
 
     private void evictOldest(List<Push> out, Predicate<Push> which) {
-        for (Iterator<Push> it = entries.iterator(); it.hasNext(); ) {
-            Push push = it.next();
+        for (Iterator<Queued> it = entries.iterator(); it.hasNext(); ) {
+            Push push = it.next().push();
             if (which.test(push)) {
                 it.remove();
                 out.add(push);

@@ -2,6 +2,7 @@ package io.wakeline.broker.device.push;
 
 import io.wakeline.broker.device.DeviceConnectionStatus;
 import io.wakeline.broker.device.Push;
+import io.wakeline.broker.device.PushOutcome.DropReason;
 import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.device.WebPushMessage;
 import io.wakeline.broker.device.WnsPush;
@@ -12,16 +13,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Everything a device entity decides about pushes, without Akka: deliver now, keep, or drop, given the link and
- * the device's power. One instance per entity, in memory only (pushes are never journaled), used from the
- * entity's thread. The entity sends what this returns and replies with the outcome.
+ * Where a device's pushes wait, without Akka: deliver now, keep, or drop, given the link and the device's power.
+ * One instance per entity, in memory only (pushes are never journaled), used from the entity's thread.
  *
  * <ul>
  *   <li>Link up: the wns-spec 4.17 matrix ({@link DeliveryPriority}) says now, batch or hold.</li>
  *   <li>Link down: WNS notifications go to the {@link OfflineCache}; Web Push messages are stored until their
  *       TTL (RFC 8030 §5.2).</li>
  *   <li>A push with TTL 0 goes out only if it can go out at once; otherwise it is dropped (RFC 8030 §5.2).</li>
- *   <li>When the link drops, deferred WNS notifications become subject to the offline cache.</li>
+ *   <li>When the link drops, deferred WNS notifications become subject to the offline cache (and a raw one's way to
+ *       its app is decided again when it comes back).</li>
  * </ul>
  */
 public final class PushInbox {
@@ -33,57 +34,68 @@ public final class PushInbox {
         this.pending = new PendingPushes(settings.maxPendingPerDevice(), settings.maxStoredPerSubscription());
     }
 
-    /** Whether the device has a live link right now. */
-    public enum Link {
-        Up,
-        Down
-    }
-
     /**
      * The outcome to answer with, the push to send now if any, and the stored pushes this one displaced (replaced
      * by its Web Push {@code Topic}, RFC 8030 §5.4, or evicted by the store's bounds): never delivered.
      */
-    public record Offer(PushOutcome outcome, Optional<Push> sendNow, List<Push> displaced) {
-        Offer(PushOutcome outcome, Optional<Push> sendNow) {
-            this(outcome, sendNow, List.of());
+    public record Offer(PushOutcome outcome, Optional<Queued> sendNow, List<Push> displaced) {
+        Offer(PushOutcome outcome) {
+            this(outcome, Optional.empty(), List.of());
         }
     }
 
-    public Offer offer(Push push, Link link, PowerReport power, long nowMillis) {
-        if (link == Link.Up) {
-            DeliveryDecision decision = DeliveryPriority.decide(power, push.priority());
-            if (decision == DeliveryDecision.DeliverNow) {
-                return new Offer(new PushOutcome.Delivered(DeviceConnectionStatus.CONNECTED), Optional.of(push));
-            }
-            if (push.isExpiredAt(nowMillis)) {
-                return dropped(DeviceConnectionStatus.CONNECTED, "TTL 0 and the device's power state defers delivery");
-            }
-            List<Push> displaced = pending.add(push);
-            return new Offer(new PushOutcome.Stored(DeviceConnectionStatus.CONNECTED,
-                    decision == DeliveryDecision.Batch ? PushOutcome.StoreReason.BATCHED : PushOutcome.StoreReason.HELD),
-                    Optional.empty(), displaced);
+    /** A push for a device with a live link, under {@code power}. */
+    public Offer offer(Queued queued, PowerReport power, long nowMillis) {
+        DeliveryDecision decision = DeliveryPriority.decide(power, queued.push().priority());
+        if (decision == DeliveryDecision.DeliverNow) {
+            return new Offer(new PushOutcome.Delivered(DeviceConnectionStatus.CONNECTED), Optional.of(queued), List.of());
         }
+        if (queued.push().isExpiredAt(nowMillis)) {
+            return dropped(DeviceConnectionStatus.CONNECTED, DropReason.TtlZeroDeferred);
+        }
+        List<Push> displaced = pending.add(queued);
+        return new Offer(new PushOutcome.Stored(DeviceConnectionStatus.CONNECTED,
+                decision == DeliveryDecision.Batch ? PushOutcome.StoreReason.BATCHED : PushOutcome.StoreReason.HELD),
+                Optional.empty(), displaced);
+    }
+
+    /** A push for a device without a link. */
+    public Offer offerOffline(Push push, long nowMillis) {
         if (push instanceof WnsPush wns) {
-            OfflineCache.Admission admission = offline.offer(wns, nowMillis);
-            if (admission instanceof OfflineCache.Admission.Dropped drop) {
+            if (offline.offer(wns, nowMillis) instanceof OfflineCache.Admission.Dropped drop) {
                 return dropped(DeviceConnectionStatus.DISCONNECTED, drop.reason());
             }
-            return stored(DeviceConnectionStatus.DISCONNECTED, PushOutcome.StoreReason.OFFLINE);
+            return new Offer(new PushOutcome.Stored(DeviceConnectionStatus.DISCONNECTED, PushOutcome.StoreReason.OFFLINE));
         }
         if (push.isExpiredAt(nowMillis)) {
-            return dropped(DeviceConnectionStatus.DISCONNECTED, "TTL 0 and the device is offline");
+            return dropped(DeviceConnectionStatus.DISCONNECTED, DropReason.TtlZeroOffline);
         }
-        List<Push> displaced = pending.add(push);
+        List<Push> displaced = pending.add(Queued.displayed(push));
         return new Offer(new PushOutcome.Stored(DeviceConnectionStatus.DISCONNECTED, PushOutcome.StoreReason.OFFLINE),
                 Optional.empty(), displaced);
     }
 
-    /** The link came up: what was cached offline or waiting, and may go out under {@code power}, oldest first. */
-    public List<Push> onLinkUp(PowerReport power, long nowMillis) {
-        for (WnsPush cached : offline.drain(nowMillis)) {
-            pending.add(cached);
-        }
+    /**
+     * The link came up: what the offline cache kept, still deliverable, oldest first. Nothing is decided for these
+     * yet: the caller keeps each with its way to the app ({@link #keep}), then {@link #release}s.
+     */
+    public List<WnsPush> takeOfflineCache(long nowMillis) {
+        return offline.drain(nowMillis);
+    }
+
+    /** Keeps a push for the live link until the power matrix lets it go ({@link #release}). */
+    public void keep(Queued queued) {
+        pending.add(queued);
+    }
+
+    /** The link came up or the connected device reported new power facts: what may go out now, oldest first. */
+    public List<Queued> release(PowerReport power, long nowMillis) {
         return sorted(pending.release(power, PendingPushes.Trigger.PowerOrLinkChanged, nowMillis));
+    }
+
+    /** The batch interval elapsed on a connected device: batched pushes go too. */
+    public List<Queued> releaseBatch(PowerReport power, long nowMillis) {
+        return sorted(pending.release(power, PendingPushes.Trigger.BatchDue, nowMillis));
     }
 
     /** The link went down: deferred WNS notifications are now offered to the offline cache. */
@@ -91,16 +103,6 @@ public final class PushInbox {
         for (Push push : pending.takeAll(push -> push instanceof WnsPush)) {
             offline.offer((WnsPush) push, nowMillis);
         }
-    }
-
-    /** The connected device reported new power facts: what may go out now. */
-    public List<Push> onPowerChanged(PowerReport power, long nowMillis) {
-        return sorted(pending.release(power, PendingPushes.Trigger.PowerOrLinkChanged, nowMillis));
-    }
-
-    /** The batch interval elapsed on a connected device: batched pushes go too. */
-    public List<Push> onBatchDue(PowerReport power, long nowMillis) {
-        return sorted(pending.release(power, PendingPushes.Trigger.BatchDue, nowMillis));
     }
 
     /** Whether a batch timer should be running for a connected device under {@code power}. */
@@ -138,22 +140,13 @@ public final class PushInbox {
         pending.discard(push -> push instanceof WebPushMessage message && message.subscriptionId().equals(subscriptionId));
     }
 
-    /** For tests: what the offline cache keeps for the app or channel. */
-    public List<WnsPush> offlineCached(String appId, String channelId) {
-        return offline.peek(appId, channelId);
-    }
-
-    private static List<Push> sorted(List<Push> pushes) {
-        List<Push> out = new ArrayList<>(pushes);
-        out.sort(Comparator.comparingLong(Push::acceptedAtMillis));
+    private static List<Queued> sorted(List<Queued> pushes) {
+        List<Queued> out = new ArrayList<>(pushes);
+        out.sort(Comparator.comparingLong(queued -> queued.push().acceptedAtMillis()));
         return out;
     }
 
-    private static Offer dropped(DeviceConnectionStatus connection, String reason) {
-        return new Offer(new PushOutcome.Dropped(connection, reason), Optional.empty());
-    }
-
-    private static Offer stored(DeviceConnectionStatus connection, PushOutcome.StoreReason reason) {
-        return new Offer(new PushOutcome.Stored(connection, reason), Optional.empty());
+    private static Offer dropped(DeviceConnectionStatus connection, DropReason reason) {
+        return new Offer(new PushOutcome.Dropped(connection, reason));
     }
 }

@@ -22,6 +22,7 @@ import io.wakeline.protocol.FrameDecoder;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -52,13 +53,17 @@ public final class DeviceGateway {
         this.serverChannel = serverChannel;
     }
 
-    /** Binds the listener; returns once it accepts connections. */
+    /**
+     * Binds the listener; returns once it accepts connections. {@code entityAskTimeout} bounds each ask to a device's
+     * entity; {@code clock} is the time sessions stamp on what they tell entities.
+     */
     public static DeviceGateway bind(DeviceGatewaySettings settings, byte[] fleetSecret, AppDirectory apps,
-                                     ClusterSharding sharding, Duration askTimeout, LinkTable links,
-                                     List<ActorRef<LinkRegistry.Command>> registries) throws InterruptedException {
+                                     ClusterSharding sharding, Duration entityAskTimeout, LinkTable links,
+                                     List<ActorRef<LinkRegistry.Command>> registries, InstantSource clock)
+            throws InterruptedException {
         DeviceGatewayMetrics metrics = new DeviceGatewayMetrics();
-        SessionContext shared = new SessionContext(settings, fleetSecret.clone(), apps, sharding, askTimeout, links,
-                List.copyOf(registries), metrics, new SecureRandom());
+        SessionContext shared = new SessionContext(settings, fleetSecret.clone(), apps, sharding, entityAskTimeout, links,
+                List.copyOf(registries), metrics, new SecureRandom(), clock);
         FrameDecoder frameDecoder = new FrameDecoder(settings.maxFrameBytes());
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = epoll

@@ -117,7 +117,7 @@ final class DeviceModelFrames {
                 .setAppId(answer.appId())
                 .setStatus(BackgroundAccessStatus.forNumber(answer.status().value()))
                 .setShowConsentPrompt(answer.showConsentPrompt())
-                .setRejection(answer.rejection())).build();
+                .setRejection(answer.rejection().wireName())).build();
     }
 
     static Envelope controlChannelStatus(int requestId, DeviceEntity.ControlChannelAnswer answer) {
@@ -126,11 +126,9 @@ final class DeviceModelFrames {
                 .setAppId(answer.appId())
                 .setChannelId(answer.channelId())
                 .setClosed(answer.closed())
-                .setRejection(answer.rejection())
+                .setRejection(answer.rejection().wireName())
                 .setControlChannelUri(answer.controlChannelUri());
-        if (answer.status() != null) {
-            status.setStatus(ControlChannelTriggerStatus.forNumber(answer.status().value()));
-        }
+        answer.status().ifPresent(s -> status.setStatus(ControlChannelTriggerStatus.forNumber(s.value())));
         return Envelope.newBuilder().setControlChannelStatus(status).build();
     }
 
@@ -139,7 +137,7 @@ final class DeviceModelFrames {
                 .setRequestId(requestId)
                 .setAppId(answer.appId())
                 .setAccepted(answer.accepted())
-                .setRejection(answer.rejection())).build();
+                .setRejection(answer.rejection().wireName())).build();
     }
 
     static Envelope taskAnswer(int requestId, DeviceEntity.BackgroundTaskAnswer answer) {

@@ -10,6 +10,7 @@ public interface LinkEndpoint {
 
     /** Raises a system trigger on the device (lock screen added/removed, control channel reset). */
     void notify(DeviceNotification notification);
+
     /** Writes a Web Push message to the device if the link can take it; best effort. */
     void deliverWebPush(LinkRegistry.DeliverWebPush delivery);
 

@@ -20,9 +20,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The address device entities send to when they need a link (DESIGN.md "gateway.device"). A node runs
- * a few of these; each looks links up in the node's {@link LinkTable} and drives them directly, so
- * there is no actor per link. Being an actor, it is addressable from an entity on any node.
+ * The address device entities send to when they need a link (DESIGN.md "gateway.device"). A node runs a few of
+ * these; each looks links up in the node's {@link LinkTable} and drives them directly, so there is no actor per link.
+ * Being an actor, it is addressable from an entity on any node: entities reach it through {@link RegistryLinks}, and
+ * {@link Deliver}, {@link DeliverWebPush}, {@link Notify} and {@link Replaced} cross nodes in this wire form
+ * (docs/architecture.md "Messages between nodes").
  *
  * <p>It also watches the entity each of its links is attached to: an entity that stops while its link lives (its
  * node died, or its shard moved away) restarts elsewhere knowing nothing of the link, so the link is told to
@@ -30,7 +32,7 @@ import java.util.Set;
  */
 public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
 
-    public interface Command extends CborSerializable {
+    public sealed interface Command extends CborSerializable {
     }
 
     /** A notification for the device on link {@code linkId}. */
@@ -72,17 +74,19 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
     public record Replaced(long linkId) implements Command {
     }
 
-    /** Link {@code linkId} is attached to {@code entity}: watch it (replaces what the link watched before). */
+    /** Link {@code linkId} is attached to {@code entity}: watch it (replaces what the link watched before). Local. */
     public record WatchEntity(long linkId, ActorRef<DeviceEntity.Command> entity) implements Command {
     }
 
-    /** Link {@code linkId} closed: stop watching its entity for it. */
+    /** Link {@code linkId} closed: stop watching its entity for it. Local. */
     public record UnwatchEntity(long linkId) implements Command {
     }
 
     private final LinkTable links;
-    /** Watched entity → the link id attached to it, or a {@code Set<Long>} while a replaced link still lingers. */
-    private final Map<ActorRef<?>, Object> linksOfEntity = new HashMap<>();
+    /** Watched entity → the link attached to it. */
+    private final Map<ActorRef<?>, Long> linkOfEntity = new HashMap<>();
+    /** Watched entity → further links attached to it: a replaced link lingering until it closes (rare). */
+    private final Map<ActorRef<?>, Set<Long>> lingeringOfEntity = new HashMap<>();
     private final Map<Long, ActorRef<?>> entityOfLink = new HashMap<>();
 
     private LinkRegistry(ActorContext<Command> context, LinkTable links) {
@@ -92,15 +96,6 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
 
     public static Behavior<Command> create(LinkTable links) {
         return Behaviors.setup(ctx -> new LinkRegistry(ctx, links));
-    }
-
-    /** Spawns {@code count} registries as children of {@code context}'s actor. */
-    public static List<ActorRef<Command>> spawnAll(ActorContext<?> context, LinkTable links, int count) {
-        List<ActorRef<Command>> refs = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            refs.add(context.spawn(create(links), "link-registry-" + i));
-        }
-        return refs;
     }
 
     @Override
@@ -158,15 +153,10 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
     private Behavior<Command> onWatchEntity(WatchEntity watch) {
         forget(watch.linkId());
         entityOfLink.put(watch.linkId(), watch.entity());
-        Object present = linksOfEntity.get(watch.entity());
-        if (present == null) {
-            linksOfEntity.put(watch.entity(), watch.linkId());
+        if (linkOfEntity.putIfAbsent(watch.entity(), watch.linkId()) == null) {
             getContext().watch(watch.entity());
-        } else if (present instanceof Long single) {
-            Set<Long> both = new HashSet<>(List.of(single, watch.linkId()));
-            linksOfEntity.put(watch.entity(), both);
         } else {
-            linkSet(present).add(watch.linkId());
+            lingeringOfEntity.computeIfAbsent(watch.entity(), e -> new HashSet<>()).add(watch.linkId());
         }
         return this;
     }
@@ -181,25 +171,34 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
         if (entity == null) {
             return;
         }
-        Object present = linksOfEntity.get(entity);
-        if (present instanceof Long) {
-            linksOfEntity.remove(entity);
+        Set<Long> lingering = lingeringOfEntity.get(entity);
+        if (lingering != null && lingering.remove(linkId)) {
+            dropIfEmpty(entity, lingering);
+        } else if (lingering != null) {
+            long next = lingering.iterator().next(); // the link attached first leaves; a lingering one takes its place
+            lingering.remove(next);
+            dropIfEmpty(entity, lingering);
+            linkOfEntity.put(entity, next);
+        } else {
+            linkOfEntity.remove(entity);
             getContext().unwatch(entity);
-        } else if (present != null) {
-            Set<Long> ids = linkSet(present);
-            ids.remove(linkId);
-            if (ids.size() == 1) {
-                linksOfEntity.put(entity, ids.iterator().next());
-            }
+        }
+    }
+
+    private void dropIfEmpty(ActorRef<?> entity, Set<Long> lingering) {
+        if (lingering.isEmpty()) {
+            lingeringOfEntity.remove(entity);
         }
     }
 
     private Behavior<Command> onEntityTerminated(Terminated terminated) {
-        Object present = linksOfEntity.remove(terminated.getRef());
-        if (present == null) {
-            return this;
+        List<Long> ids = new ArrayList<>();
+        Long first = linkOfEntity.remove(terminated.getRef());
+        if (first != null) {
+            ids.add(first);
         }
-        List<Long> ids = present instanceof Long single ? List.of(single) : List.copyOf(linkSet(present));
+        ids.addAll(lingeringOfEntity.getOrDefault(terminated.getRef(), Set.of()));
+        lingeringOfEntity.remove(terminated.getRef());
         for (long linkId : ids) {
             entityOfLink.remove(linkId);
             LinkEndpoint link = links.get(linkId);
@@ -209,10 +208,5 @@ public final class LinkRegistry extends AbstractBehavior<LinkRegistry.Command> {
             }
         }
         return this;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Set<Long> linkSet(Object present) {
-        return (Set<Long>) present;
     }
 }

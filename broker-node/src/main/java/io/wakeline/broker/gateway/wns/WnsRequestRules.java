@@ -2,8 +2,8 @@ package io.wakeline.broker.gateway.wns;
 
 import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.channel.ChannelTokenSealer;
+import io.wakeline.broker.device.CachePolicy;
 import io.wakeline.broker.device.PushPriority;
-import io.wakeline.broker.device.RawPush.CachePolicy;
 import io.wakeline.broker.device.WnsType;
 import io.wakeline.broker.gateway.http.Rejection;
 import io.wakeline.broker.gateway.http.RequestHead;

@@ -300,7 +300,7 @@ class ControlOutboxTest {
         send("a", "", 0, NEVER, 100);
         send("a", "", 0, NEVER, 100);
         send("a", "", 0, NEVER, 100);
-        assertEquals(List.of(1L, 2L, 3L), outbox.receiptsToPublish(10).stream().map(PendingReceipt::no).toList());
+        assertEquals(List.of(1L, 2L, 3L), outbox.receiptsToPublish(0, 10).stream().map(PendingReceipt::no).toList());
         assertEquals(List.of(3L), outbox.receiptsToPublish(2, 10).stream().map(PendingReceipt::no).toList(),
                 "receipts the log confirmed are not published again before their marker is persisted");
         assertEquals(List.of(2L), outbox.receiptsToPublish(1, 1).stream().map(PendingReceipt::no).toList());

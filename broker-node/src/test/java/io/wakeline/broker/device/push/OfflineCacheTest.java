@@ -10,9 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wakeline.broker.device.CachePolicy;
 import io.wakeline.broker.device.Push;
+import io.wakeline.broker.device.PushOutcome;
 import io.wakeline.broker.device.PushPriority;
-import io.wakeline.broker.device.RawPush.CachePolicy;
 import io.wakeline.broker.device.WnsPush;
 import io.wakeline.broker.device.WnsType;
 import java.time.Duration;
@@ -55,7 +56,8 @@ class OfflineCacheTest {
     void windows8NeverKeepsToastsAndSaysSo() {
         OfflineCache cache = cache(OfflineCachePolicy.Windows8, TileQueue.Off);
         var admission = cache.offer(wns(WnsType.TOAST, "toast"), NOW);
-        assertTrue(assertInstanceOf(OfflineCache.Admission.Dropped.class, admission).reason().contains("toast"));
+        assertEquals(PushOutcome.DropReason.ToastNotCachedOffline,
+                assertInstanceOf(OfflineCache.Admission.Dropped.class, admission).reason());
         assertEquals(List.of(), drained(cache));
     }
 

@@ -1,8 +1,8 @@
 package io.wakeline.broker.device.push;
 
+import io.wakeline.broker.device.CachePolicy;
 import io.wakeline.broker.device.Push;
 import io.wakeline.broker.device.PushPriority;
-import io.wakeline.broker.device.RawPush.CachePolicy;
 import io.wakeline.broker.device.WebPushMessage;
 import io.wakeline.broker.device.WebPushUrgency;
 import io.wakeline.broker.device.WnsPush;

@@ -21,7 +21,7 @@ import io.wakeline.broker.device.DeviceInspector;
 import io.wakeline.broker.device.policy.DevicePolicyState;
 import io.wakeline.broker.device.Push;
 import io.wakeline.broker.device.PushOutcome;
-import io.wakeline.broker.device.RawPush;
+import io.wakeline.broker.device.CachePolicy;
 import io.wakeline.broker.device.WnsPush;
 import io.wakeline.broker.gateway.oauth.AccessToken;
 import io.wakeline.broker.gateway.oauth.AccessTokenSealer;
@@ -108,7 +108,7 @@ class AppGatewayHttpsTest {
                 case "cached" -> CompletableFuture.completedFuture(
                         new PushOutcome.Stored(DeviceConnectionStatus.DISCONNECTED, PushOutcome.StoreReason.OFFLINE));
                 case "dropped" -> CompletableFuture.completedFuture(
-                        new PushOutcome.Dropped(DeviceConnectionStatus.TEMP_DISCONNECTED, "app not in foreground"));
+                        new PushOutcome.Dropped(DeviceConnectionStatus.TEMP_DISCONNECTED, PushOutcome.DropReason.NotOnLockScreen));
                 case "unknown" -> CompletableFuture.completedFuture(new PushOutcome.TargetUnknown());
                 case "closed" -> CompletableFuture.completedFuture(new PushOutcome.TargetClosed());
                 case "hang" -> FakeDeviceSide.noAnswer();
@@ -326,7 +326,7 @@ class AppGatewayHttpsTest {
         assertArrayEquals(payload, push.payload());
         assertEquals("device-42", push.deviceId());
         assertEquals(APP_A, push.appId());
-        assertEquals(RawPush.CachePolicy.NO_CACHE, push.cachePolicy());
+        assertEquals(CachePolicy.NO_CACHE, push.cachePolicy());
         assertEquals(response.headers().firstValue("X-WNS-Msg-ID").orElseThrow(), push.messageId());
     }
 
@@ -349,7 +349,7 @@ class AppGatewayHttpsTest {
         assertWnsHeaders(response);
         assertStatus("received", response);
         assertEquals("disconnected", response.headers().firstValue("X-WNS-DeviceConnectionStatus").orElseThrow());
-        assertEquals(RawPush.CachePolicy.CACHE, devices.lastPushByChannel.get("cached").cachePolicy());
+        assertEquals(CachePolicy.CACHE, devices.lastPushByChannel.get("cached").cachePolicy());
     }
 
     @Test

@@ -40,7 +40,7 @@ public final class FakeDeviceSide implements DeviceDirectory {
                         new PushOutcome.Stored(DeviceConnectionStatus.DISCONNECTED, PushOutcome.StoreReason.OFFLINE));
             }
             case "dropped" -> CompletableFuture.completedFuture(
-                    new PushOutcome.Dropped(DeviceConnectionStatus.DISCONNECTED, "device is offline"));
+                    new PushOutcome.Dropped(DeviceConnectionStatus.DISCONNECTED, PushOutcome.DropReason.NotCachedOffline));
             case "unknown" -> CompletableFuture.completedFuture(new PushOutcome.TargetUnknown());
             case "closed" -> CompletableFuture.completedFuture(new PushOutcome.TargetClosed());
             case "hang" -> noAnswer();

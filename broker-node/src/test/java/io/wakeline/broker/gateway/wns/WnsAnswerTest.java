@@ -29,7 +29,7 @@ class WnsAnswerTest {
         assertEquals(NotificationStatus.RECEIVED, accepted(WnsAnswer.of(new PushOutcome.Delivered(connected), StatusRequest.NONE)).status());
         assertEquals(NotificationStatus.RECEIVED,
                 accepted(WnsAnswer.of(new PushOutcome.Stored(connected, PushOutcome.StoreReason.BATCHED), StatusRequest.NONE)).status());
-        WnsAnswer.Accepted dropped = accepted(WnsAnswer.of(new PushOutcome.Dropped(connected, "NotOnLockScreen"), StatusRequest.NONE));
+        WnsAnswer.Accepted dropped = accepted(WnsAnswer.of(new PushOutcome.Dropped(connected, PushOutcome.DropReason.NotOnLockScreen), StatusRequest.NONE));
         assertEquals(NotificationStatus.DROPPED, dropped.status());
     }
 

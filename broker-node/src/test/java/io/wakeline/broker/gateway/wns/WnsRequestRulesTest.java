@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wakeline.broker.channel.ChannelToken;
 import io.wakeline.broker.channel.ChannelTokenSealer;
+import io.wakeline.broker.device.CachePolicy;
 import io.wakeline.broker.device.PushPriority;
-import io.wakeline.broker.device.RawPush.CachePolicy;
 import io.wakeline.broker.device.WnsType;
 import io.wakeline.broker.gateway.http.Rejection.Kind;
 import io.wakeline.broker.gateway.http.RequestHeadBuilder;

@@ -17,7 +17,7 @@ import io.wakeline.broker.TestWaits;
 import io.wakeline.broker.device.DeviceEntity;
 import io.wakeline.broker.device.Push;
 import io.wakeline.broker.device.PushPriority;
-import io.wakeline.broker.device.RawPush.CachePolicy;
+import io.wakeline.broker.device.CachePolicy;
 import io.wakeline.broker.device.WnsPush;
 import io.wakeline.broker.device.ShardedDeviceDirectory;
 import io.wakeline.broker.device.WnsType;
